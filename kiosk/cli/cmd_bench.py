@@ -1,0 +1,50 @@
+"""``kiosk bench ...``: speed benchmarks (their figures go in notes, never into timed unit tests)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kiosk.cli.common import emit_json
+from kiosk.context import AppContext
+from kiosk.eval.bench_pipeline import bench_pipeline, fit_frame
+from kiosk.paths import repo_root
+from kiosk.vision.image_io import read_image
+
+
+def _default_image() -> str:
+    root = repo_root()
+    candidates = [Path("../shared/data/faces/examples/obama.jpg")]
+    if root is not None:
+        candidates.append(root.parent / "shared/data/faces/examples/obama.jpg")
+    for c in candidates:
+        if c.is_file():
+            return str(c)
+    return str(candidates[0])
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``bench`` command group."""
+    p = sub.add_parser("bench", help="speed benchmarks")
+    s = p.add_subparsers(dest="bench_command", metavar="BENCHMARK")
+    pipe = s.add_parser("pipeline", help="median ms per stage on a one-face 640x480 frame vs raw ONNX time")
+    pipe.add_argument("--image", default=None, help="a one-face image (default: shared obama.jpg)")
+    pipe.add_argument("--repeat", type=int, default=100)
+    pipe.add_argument("--json", action="store_true", help="print JSON")
+    pipe.set_defaults(func=cmd_pipeline)
+
+
+def cmd_pipeline(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Benchmark the pipeline stages."""
+    image_path = args.image or _default_image()
+    frame = fit_frame(read_image(image_path))
+    result = bench_pipeline(ctx.pipeline, frame, repeat=args.repeat)
+    info = {"image": image_path, "frame": "640x480", "detector": ctx.pack.detector,
+            "embedder": ctx.pack.embedder, "det_size": ctx.pipeline.detector.input_size,
+            "flip": ctx.pipeline.embedder.flip}
+    if args.json:
+        emit_json({**result, **info})
+    else:
+        for k, v in result.items():
+            print(f"{k:16} {v}")
+    return 0

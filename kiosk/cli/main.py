@@ -1,0 +1,104 @@
+"""The ``kiosk`` command: no subcommand opens the kiosk window; subcommands are the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from kiosk import __version__
+from kiosk.context import AppContext, Overrides
+from kiosk.errors import KioskError
+
+# Modules that add subcommands: each has register(subparsers) setting ``func(ctx, args) -> int``.
+COMMAND_MODULES = (
+    "kiosk.cli.cmd_vision",
+    "kiosk.cli.cmd_models",
+    "kiosk.cli.cmd_eval",
+    "kiosk.cli.cmd_bench",
+    "kiosk.cli.cmd_config",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with global options and every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Face check-in kiosk. Without a command it opens the kiosk window.",
+    )
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    g = parser.add_argument_group("global options")
+    g.add_argument("--home", help="data folder (database, config, logs); also KIOSK_HOME")
+    g.add_argument("--config", help="config file (default: config.toml in the data folder)")
+    g.add_argument("--model-dir", help="folder holding the model files; also KIOSK_MODEL_DIR")
+    g.add_argument("--pack", help="model pack: default, accurate or clean (see `kiosk models`)")
+    g.add_argument("--det-size", type=int, help="detector input size (long side, pixels)")
+    g.add_argument("--threads", type=int, help="ONNX Runtime threads per model (0 = all cores)")
+    g.add_argument("--database-url", help="database URL (sqlite:///... or postgresql://...); also DATABASE_URL")
+    g.add_argument("-v", "--verbose", action="store_true", help="log more")
+    w = parser.add_argument_group("kiosk window (no command)")
+    w.add_argument("--source", help="camera index, video file, URL or image folder")
+    w.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def _context(args: argparse.Namespace) -> AppContext:
+    return AppContext(
+        Overrides(
+            home=args.home,
+            config=args.config,
+            model_dir=args.model_dir,
+            pack=args.pack,
+            det_size=args.det_size,
+            threads=args.threads,
+            database_url=args.database_url,
+        )
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``kiosk`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        ctx = _context(args)
+        if args.command is None:
+            return _open_window(ctx, args)
+        func = getattr(args, "func", None)
+        if func is None:  # a command group without its subcommand
+            parser.parse_args([*(argv or sys.argv[1:]), "--help"])
+            return 2
+        return int(func(ctx, args) or 0)
+    except KioskError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _open_window(ctx: AppContext, args: argparse.Namespace) -> int:
+    try:
+        from kiosk.ui.app import run_window
+    except ImportError as exc:  # the window is not part of this build
+        print(f"error: the kiosk window is not available ({exc})", file=sys.stderr)
+        return 1
+    return run_window(ctx, source=args.source, windowed=args.windowed)
+
+
+def gui_main() -> int:
+    """Entry point of the ``kiosk-gui`` script (no console window on Windows)."""
+    return main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,212 @@
+"""The kiosk's TOML configuration: defaults, loading with clear messages, and a commented template."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class ModelsConfig:
+    """Which models run and how."""
+
+    pack: str = "default"
+    dir: str = ""
+    det_size: int = 640
+    det_threshold: float = 0.5
+    threads: int = 0
+    flip: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionConfig:
+    """Matching and track-voting rules."""
+
+    threshold: float = 0.0  # 0: the embedder's threshold from the manifest / calibration
+    margin: float = 0.05
+    min_face_px: int = 40
+    votes: int = 2
+    embed_every: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class CameraConfig:
+    """Where frames come from."""
+
+    source: str = "0"
+    width: int = 640
+    height: int = 480
+    fps: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceConfig:
+    """When a recognised person counts as checked in."""
+
+    policy: str = "daily"
+    cooldown_s: int = 300
+    kiosk_id: str = ""
+    retention_days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class UiConfig:
+    """The kiosk window."""
+
+    fullscreen: bool = True
+    language: str = ""
+    welcome_seconds: float = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseConfig:
+    """Where people, templates and attendance live."""
+
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """All settings, each section with its defaults."""
+
+    models: ModelsConfig = field(default_factory=ModelsConfig)
+    recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    attendance: AttendanceConfig = field(default_factory=AttendanceConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+
+
+_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("attendance", "policy"): ("daily", "inout", "cooldown"),
+    ("ui", "language"): ("", "en", "ja", "zh_CN"),
+}
+_RANGES: dict[tuple[str, str], tuple[float, float]] = {
+    ("models", "det_size"): (128, 1920),
+    ("models", "det_threshold"): (0.05, 0.99),
+    ("models", "threads"): (0, 64),
+    ("recognition", "threshold"): (0.0, 1.0),
+    ("recognition", "margin"): (0.0, 1.0),
+    ("recognition", "min_face_px"): (0, 4000),
+    ("recognition", "votes"): (1, 30),
+    ("recognition", "embed_every"): (1, 30),
+    ("camera", "width"): (0, 8192),
+    ("camera", "height"): (0, 8192),
+    ("camera", "fps"): (1, 240),
+    ("attendance", "cooldown_s"): (0, 86400 * 7),
+    ("attendance", "retention_days"): (0, 36500),
+    ("ui", "welcome_seconds"): (0.5, 60),
+}
+
+
+def _coerce(section: str, key: str, value: Any, default: Any, where: str) -> Any:
+    kind = type(default)
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: [{section}] {key} = {value!r} must be true or false")
+    elif kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: [{section}] {key} = {value!r} must be a whole number")
+    elif kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: [{section}] {key} = {value!r} must be a number")
+        value = float(value)
+    elif kind is str:
+        if isinstance(value, int) and not isinstance(value, bool) and key == "source":
+            value = str(value)  # camera index written as a number
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: [{section}] {key} = {value!r} must be text in quotes")
+    choices = _CHOICES.get((section, key))
+    if choices is not None and value not in choices:
+        raise ConfigError(f"{where}: [{section}] {key} = {value!r} must be one of {', '.join(map(repr, choices))}")
+    bounds = _RANGES.get((section, key))
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        raise ConfigError(f"{where}: [{section}] {key} = {value!r} must be between {bounds[0]} and {bounds[1]}")
+    return value
+
+
+def config_from_dict(raw: dict[str, Any], where: str = "config") -> Config:
+    """Build a Config from parsed TOML, refusing unknown sections/keys and bad values by name."""
+    sections = {}
+    for f in dataclasses.fields(Config):
+        section_cls = f.default_factory()  # type: ignore[misc]
+        given = raw.get(f.name, {})
+        if not isinstance(given, dict):
+            raise ConfigError(f"{where}: [{f.name}] must be a table")
+        known = {sf.name: getattr(section_cls, sf.name) for sf in dataclasses.fields(section_cls)}
+        unknown = set(given) - set(known)
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) in [{f.name}]: {', '.join(sorted(unknown))} "
+                              f"(known: {', '.join(known)})")
+        values = {k: _coerce(f.name, k, v, known[k], where) for k, v in given.items()}
+        sections[f.name] = dataclasses.replace(section_cls, **values)
+    unknown_sections = set(raw) - set(sections)
+    if unknown_sections:
+        raise ConfigError(f"{where}: unknown section(s): {', '.join(sorted(unknown_sections))}")
+    return Config(**sections)
+
+
+def load_config(path: Path | None) -> Config:
+    """The config at ``path`` (defaults when the file does not exist)."""
+    if path is None or not path.exists():
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return config_from_dict(raw, str(path))
+
+
+TEMPLATE = """\
+# Face check-in kiosk configuration. Every key is optional; the value shown is the default.
+
+[models]
+pack = "default"        # default | accurate | clean  (`kiosk models` lists packs and licences)
+dir = ""                # folder holding the model files (also --model-dir, KIOSK_MODEL_DIR)
+det_size = 640          # detector input: long side in pixels (smaller = faster, misses small faces)
+det_threshold = 0.5     # detector score threshold
+threads = 0             # ONNX Runtime threads per model (0 = one per core)
+flip = true             # add the mirrored face's embedding (more accurate, 2x embed time)
+
+[recognition]
+threshold = 0.0         # cosine threshold for a match; 0 = the model's calibrated default
+margin = 0.05           # the best person must beat the second-best by this much
+min_face_px = 40        # ignore faces smaller than this (pixels)
+votes = 2               # agreeing frames on a track before a check-in
+embed_every = 2         # embed each tracked face every N frames
+
+[camera]
+source = "0"            # camera index, video file, rtsp:// or http:// URL, or a folder of images
+width = 640
+height = 480
+fps = 30
+
+[attendance]
+policy = "daily"        # daily (one check-in a day) | inout (IN/OUT toggle) | cooldown (every pass)
+cooldown_s = 300        # seconds before the same person is recorded again (inout, cooldown)
+kiosk_id = ""           # name of this kiosk in exports; "" = the computer's host name
+retention_days = 0      # purge attendance older than this many days (0 = keep)
+
+[ui]
+fullscreen = true
+language = ""           # "" = system language; en | ja | zh_CN
+welcome_seconds = 3.0   # how long the welcome banner stays
+
+[database]
+url = ""                # "" = SQLite in the data home; or postgresql://user:pass@host/db
+"""
+
+
+def write_template(path: Path, force: bool = False) -> None:
+    """Write the commented default config; refuses to overwrite unless ``force``."""
+    if path.exists() and not force:
+        raise ConfigError(f"{path} already exists (use --force to overwrite)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(TEMPLATE, encoding="utf-8")

@@ -1,0 +1,96 @@
+"""The composition root: builds config, models, pipeline, store and gallery once, in one place.
+
+CLI commands and the Qt window both receive an AppContext; nothing else wires components together.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk import paths
+from kiosk.config import Config, load_config
+from kiosk.modelzoo.locate import ModelLocator, default_model_dirs
+from kiosk.modelzoo.manifest import Manifest, ModelSpec, Pack, load_manifest
+
+if TYPE_CHECKING:
+    from kiosk.vision.pipeline import FacePipeline
+
+
+@dataclass
+class Overrides:
+    """Command-line overrides of the config (global CLI options)."""
+
+    home: str | None = None
+    config: str | None = None
+    model_dir: str | None = None
+    pack: str | None = None
+    det_size: int | None = None
+    threads: int | None = None
+    database_url: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class AppContext:
+    """Everything a command or the window needs, created lazily and only once."""
+
+    def __init__(self, overrides: Overrides | None = None, config: Config | None = None) -> None:
+        self.overrides = overrides or Overrides()
+        if self.overrides.home:
+            paths.set_home(self.overrides.home)
+        self.config_path = Path(self.overrides.config) if self.overrides.config else paths.config_path()
+        self.config = config or load_config(self.config_path)
+
+    @cached_property
+    def manifest(self) -> Manifest:
+        """The model manifest."""
+        return load_manifest()
+
+    @cached_property
+    def locator(self) -> ModelLocator:
+        """Finds and verifies model files."""
+        return ModelLocator(default_model_dirs(self.overrides.model_dir, self.config.models.dir or None))
+
+    @property
+    def pack(self) -> Pack:
+        """The active model pack (``--pack`` over config)."""
+        return self.manifest.pack(self.overrides.pack or self.config.models.pack)
+
+    @property
+    def embedder_spec(self) -> ModelSpec:
+        """Manifest entry of the active embedder."""
+        return self.manifest.get(self.pack.embedder)
+
+    @property
+    def threshold(self) -> float:
+        """Match threshold: config, else the embedder's calibrated/manifest default."""
+        return self.config.recognition.threshold or self.embedder_spec.threshold
+
+    @cached_property
+    def pipeline(self) -> FacePipeline:
+        """The recognition pipeline of the active pack (models verified and loaded on first use)."""
+        from kiosk.vision.pipeline import FacePipeline, PipelineOptions
+
+        m = self.config.models
+        return FacePipeline.build(
+            self.manifest,
+            self.locator,
+            PipelineOptions(
+                detector=self.pack.detector,
+                embedder=self.pack.embedder,
+                det_size=self.overrides.det_size or m.det_size,
+                det_threshold=m.det_threshold,
+                threads=self.overrides.threads if self.overrides.threads is not None else m.threads,
+                flip=m.flip,
+                min_face_px=0.0,
+            ),
+        )
+
+    @property
+    def database_url(self) -> str:
+        """``--database-url``, then ``DATABASE_URL``, then config, then SQLite in the data home."""
+        url = self.overrides.database_url or os.environ.get("DATABASE_URL") or self.config.database.url
+        return url or f"sqlite:///{paths.home_dir() / 'kiosk.sqlite3'}"

@@ -1,0 +1,78 @@
+"""Per-stage latency of the pipeline against the raw ONNX Runtime time of the same models."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+
+from kiosk.vision.pipeline import FacePipeline
+
+
+def fit_frame(image: np.ndarray, width: int = 640, height: int = 480) -> np.ndarray:
+    """``image`` scaled to fit width x height (aspect kept, centred, black bars) like a camera frame."""
+    h, w = image.shape[:2]
+    s = min(width / w, height / h)
+    nw, nh = round(w * s), round(h * s)
+    frame = np.zeros((height, width, 3), np.uint8)
+    x, y = (width - nw) // 2, (height - nh) // 2
+    frame[y : y + nh, x : x + nw] = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA)
+    return frame
+
+
+def _median_ms(fn: Callable[[], object], repeat: int) -> float:
+    times = np.empty(repeat)
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times[i] = time.perf_counter() - t0
+    return float(np.median(times) * 1000.0)
+
+
+def bench_pipeline(pipeline: FacePipeline, frame: np.ndarray, repeat: int = 100, warmup: int = 10) -> dict[str, float]:
+    """Median ms of detect, align, embed, the whole pipeline, and the two models alone.
+
+    Stages are interleaved round by round so a CPU frequency change or a neighbour's load hits
+    every stage alike, and raw is measured in the same run as total.
+    """
+    det = pipeline.detector
+    emb = pipeline.embedder
+    dets = pipeline.detect(frame, max_faces=1)
+    if not dets:
+        raise ValueError("the benchmark image has no face")
+    d = dets[0]
+    crop = emb.align(frame, d.kps)
+    det_blob, _ = det.prepare(frame)
+    flip_crops = [crop, np.ascontiguousarray(crop[:, ::-1])] if emb.flip else [crop]
+    emb_blob = emb.blob(flip_crops)
+
+    stages: dict[str, Callable[[], object]] = {
+        "detect": lambda: pipeline.detect(frame),
+        "align": lambda: emb.align(frame, d.kps),
+        "embed": lambda: emb.embed([crop]),
+        "total": lambda: pipeline.process(frame),
+        "raw_detect": lambda: det.raw_forward(det_blob),
+        "raw_embed": lambda: emb.raw_forward(emb_blob),
+    }
+    for _ in range(warmup):
+        for fn in stages.values():
+            fn()
+    samples: dict[str, list[float]] = {k: [] for k in stages}
+    rounds = max(1, repeat // 10)
+    for _ in range(10):
+        for name, fn in stages.items():
+            samples[name].append(_median_ms(fn, rounds))
+    med = {k: float(np.median(v)) for k, v in samples.items()}
+    raw = med["raw_detect"] + med["raw_embed"]
+    return {
+        "detect_ms": round(med["detect"], 3),
+        "align_ms": round(med["align"], 3),
+        "embed_ms": round(med["embed"], 3),
+        "total_ms": round(med["total"], 3),
+        "raw_detect_ms": round(med["raw_detect"], 3),
+        "raw_embed_ms": round(med["raw_embed"], 3),
+        "raw_ms": round(raw, 3),
+        "overhead_ratio": round(med["total"] / raw, 4),
+    }
