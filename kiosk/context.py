@@ -17,6 +17,7 @@ from kiosk.modelzoo.locate import ModelLocator, default_model_dirs
 from kiosk.modelzoo.manifest import Manifest, ModelSpec, Pack, load_manifest
 
 if TYPE_CHECKING:
+    from kiosk.store import Store
     from kiosk.vision.pipeline import FacePipeline
 
 
@@ -94,3 +95,15 @@ class AppContext:
         """``--database-url``, then ``DATABASE_URL``, then config, then SQLite in the data home."""
         url = self.overrides.database_url or os.environ.get("DATABASE_URL") or self.config.database.url
         return url or f"sqlite:///{paths.home_dir() / 'kiosk.sqlite3'}"
+
+    @cached_property
+    def store(self) -> Store:
+        """The database (created or upgraded on first use)."""
+        from kiosk.store import Store
+
+        return Store.open(self.database_url)
+
+    def close(self) -> None:
+        """Release what was opened."""
+        if "store" in self.__dict__:
+            self.store.close()
