@@ -301,6 +301,15 @@ class Store:
                  .order_by(FaceTemplate.id))
             return [c for c in s.scalars(q) if c]
 
+    def template_sources(self, person_id: int) -> set[str]:
+        """Where a person's templates came from (photo paths, camera)."""
+        with self._tx() as s:
+            return set(s.scalars(select(FaceTemplate.source).where(FaceTemplate.person_id == person_id)))
+
+    def people_by_name(self, name: str) -> list[PersonInfo]:
+        """People with exactly this name."""
+        return [p for p in self.list_people() if p.name == name]
+
     def templates_for_reembed(self, exclude_model: str) -> list[tuple[int, int, bytes | None]]:
         """(template id, person id, crop) of every template not made by ``exclude_model``."""
         with self._tx() as s:
@@ -371,6 +380,8 @@ class Store:
     def record_event(self, person_id: int, kiosk_id: str, kind: str, ts: datetime,
                      similarity: float | None) -> int:
         """Record an attendance event (name, external id and group copied from the person)."""
+        if ts.tzinfo is None:
+            raise ValueError("attendance timestamps must be timezone-aware")
         with self._tx() as s:
             p = s.get(Person, person_id)
             if p is None:
