@@ -567,16 +567,15 @@ def check_models(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
     files = []
     problems: list[str] = []
     fixes: list[str] = []
+    missing: list[str] = []
     warnings: list[str] = []
     for model_id in (pack.detector, pack.embedder):
         spec = ctx.manifest.get(model_id)
         st = ctx.locator.status(spec)
         files.append({"id": spec.id, "file": spec.file, "status": st.status, "path": str(st.path) if st.path else None})
         if st.status == "missing":
-            looked = ", ".join(str(d) for _, d in ctx.locator.dirs)
             problems.append(f"{spec.file} is missing")
-            fixes.append(f"put {spec.file} (sha256 {spec.sha256 or 'not pinned'}, from {spec.source}) into one of: "
-                         f"{looked}; or set KIOSK_MODEL_DIR / [models] dir to its folder")
+            missing.append(f"{spec.file} (sha256 {spec.sha256 or 'not pinned'}, from {spec.source})")
         elif st.status == "mismatch":
             problems.append(f"{st.path} does not match its sha256")
             fixes.append(f"replace {st.path} with the file from {spec.source} (expected sha256 {spec.sha256}, "
@@ -584,6 +583,10 @@ def check_models(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
         elif st.status == "unpinned":
             warnings.append(f"{spec.file} has no pinned sha256 (not verified)")
     data["files"] = files
+    if missing:
+        looked = ", ".join(str(d) for _, d in ctx.locator.dirs)
+        fixes.insert(0, f"put {' and '.join(missing)} into one of: {looked}; or set KIOSK_MODEL_DIR / "
+                        "[models] dir to the folder holding them")
     if problems:
         return CheckResult("models", FAIL, f"pack '{pack.name}': " + "; ".join(problems), " | ".join(fixes), data)
     start = time.perf_counter()

@@ -107,14 +107,7 @@ sed "s#/opt/kiosk/kiosk#$PREFIX/kiosk#" "$HERE/kiosk.service" > "$UNIT"
 chmod 0644 "$UNIT"
 install -m 0644 "$HERE/kiosk.pam" /etc/pam.d/kiosk
 [[ -e /etc/default/kiosk ]] || install -m 0640 -g "$KIOSK_USER" "$HERE/kiosk.default" /etc/default/kiosk
-cat > /usr/local/bin/kiosk-admin <<EOF
-#!/bin/sh
-# Run a kiosk command as the service user, with the service's data home and environment:
-#   kiosk-admin doctor      kiosk-admin config init      kiosk-admin models
-[ "\$(id -u)" -eq 0 ] || exec sudo "\$0" "\$@"
-set -a; [ -r /etc/default/kiosk ] && . /etc/default/kiosk; set +a
-exec runuser -u $KIOSK_USER -- env KIOSK_HOME=$DATA "$PREFIX/kiosk" "\$@"
-EOF
+sed "s#/opt/kiosk/kiosk#$PREFIX/kiosk#" "$HERE/kiosk-admin" > /usr/local/bin/kiosk-admin
 chmod 0755 /usr/local/bin/kiosk-admin
 
 systemctl enable kiosk.service
