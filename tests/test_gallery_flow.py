@@ -90,7 +90,7 @@ def test_enroll_rejects_bad_images_with_reasons_and_keeps_the_good_ones(home, tm
 
 def test_delete_purges_templates_crops_and_index_entries(home):
     r, out = enroll(home, "Tony Blair", img("Tony_Blair", 1), img("Tony_Blair", 2))
-    keep, _ = enroll(home, "Colin Powell", img("Colin_Powell", 1))
+    enroll(home, "Colin Powell", img("Colin_Powell", 1))
     pid = out["person_id"]
     with store_of(home) as s:
         tids = set(s.gallery_keys("mobilefacenet_128d")[0].tolist())
@@ -137,16 +137,14 @@ def test_index_equals_database_after_kill_9_mid_enroll(home):
         ctx = AppContext(Overrides(home={str(home)!r}))
         names = sorted(p.name for p in __import__("pathlib").Path({str(LFW_ROOT)!r}).iterdir())[:400]
         for i, name in enumerate(names):
-            shots, _ = ctx.enroller.shots_from_images([f"{str(LFW_ROOT)}/{{name}}/{{name}}_0001.jpg"])
+            shots, _ = ctx.enroller.shots_from_images([f"{LFW_ROOT!s}/{{name}}/{{name}}_0001.jpg"])
             if shots:
                 ctx.enroller.enroll(name, shots, allow_duplicate=True)
             print(i, flush=True)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    seen = 0
     assert proc.stdout is not None
-    for _line in proc.stdout:
-        seen += 1
+    for seen, _line in enumerate(proc.stdout, 1):
         if seen >= 12:
             break
     os.kill(proc.pid, signal.SIGKILL)
