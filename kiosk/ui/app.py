@@ -1,0 +1,61 @@
+"""Starting the kiosk window: QApplication, translation, camera thread, recognition, full screen."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+
+from kiosk.context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
+    """Open the kiosk on ``source`` (default: the config's camera) and run until it is closed."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.attendance.session import open_session
+    from kiosk.camera.sources import open_source
+    from kiosk.ui.camera_thread import CameraThread
+    from kiosk.ui.i18n import install_translator, pick_language
+    from kiosk.ui.runner import RecognitionRunner
+    from kiosk.ui.window import KioskWindow
+
+    cfg = ctx.config
+    frame_source = open_source(source or cfg.camera.source, cfg.camera)  # a bad --source fails before any window
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Face check-in kiosk")
+    install_translator(app, pick_language(cfg.ui.language))
+    session = open_session(ctx)
+    fullscreen = cfg.ui.fullscreen and not windowed
+    window = KioskWindow(cfg.ui.welcome_seconds, allow_close=not fullscreen)
+    runner = RecognitionRunner(session.recognizer, people_counter=session.people_enrolled, parent=window)
+    camera = CameraThread(frame_source, pace=True, at_end="loop", frame_sink=runner.submit, parent=window)
+    window.attach(camera, runner)
+
+    # Ctrl+C / SIGTERM in a terminal end the kiosk cleanly: Python only sees signals between Qt events,
+    # so a cheap timer lets it look.
+    def _quit(*_: object) -> None:
+        window.set_close_allowed(True)
+        window.request_close()
+        app.quit()
+
+    signal.signal(signal.SIGINT, _quit)
+    signal.signal(signal.SIGTERM, _quit)
+    poll = QTimer(window)
+    poll.timeout.connect(lambda: None)
+    poll.start(250)
+
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.resize(1280, 800)
+        window.show()
+    window.start()
+    try:
+        return int(app.exec())
+    finally:
+        window.shutdown()
+        session.close()
