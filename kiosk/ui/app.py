@@ -5,10 +5,33 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from typing import TYPE_CHECKING, Literal
 
 from kiosk.context import AppContext
 
+if TYPE_CHECKING:
+    from kiosk.attendance.session import KioskSession
+    from kiosk.camera.sources import FrameSource
+    from kiosk.ui.window import KioskWindow
+
 log = logging.getLogger(__name__)
+
+
+def create_kiosk(ctx: AppContext, session: KioskSession, frame_source: FrameSource, *, fullscreen: bool,
+                 pace: bool = True, at_end: Literal["stop", "loop"] = "loop") -> KioskWindow:
+    """The kiosk window wired to a camera thread on ``frame_source`` and recognition (not started).
+
+    Frames go from the camera thread straight into the recognition mailbox (never through the UI thread).
+    """
+    from kiosk.ui.camera_thread import CameraThread
+    from kiosk.ui.runner import RecognitionRunner
+    from kiosk.ui.window import KioskWindow
+
+    window = KioskWindow(ctx.config.ui.welcome_seconds, allow_close=not fullscreen)
+    runner = RecognitionRunner(session.recognizer, people_counter=session.people_enrolled, parent=window)
+    camera = CameraThread(frame_source, pace=pace, at_end=at_end, frame_sink=runner.submit, parent=window)
+    window.attach(camera, runner)
+    return window
 
 
 def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
@@ -18,10 +41,7 @@ def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
 
     from kiosk.attendance.session import open_session
     from kiosk.camera.sources import open_source
-    from kiosk.ui.camera_thread import CameraThread
     from kiosk.ui.i18n import install_translator, pick_language
-    from kiosk.ui.runner import RecognitionRunner
-    from kiosk.ui.window import KioskWindow
 
     cfg = ctx.config
     frame_source = open_source(source or cfg.camera.source, cfg.camera)  # a bad --source fails before any window
@@ -30,10 +50,7 @@ def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
     install_translator(app, pick_language(cfg.ui.language))
     session = open_session(ctx)
     fullscreen = cfg.ui.fullscreen and not windowed
-    window = KioskWindow(cfg.ui.welcome_seconds, allow_close=not fullscreen)
-    runner = RecognitionRunner(session.recognizer, people_counter=session.people_enrolled, parent=window)
-    camera = CameraThread(frame_source, pace=True, at_end="loop", frame_sink=runner.submit, parent=window)
-    window.attach(camera, runner)
+    window = create_kiosk(ctx, session, frame_source, fullscreen=fullscreen)
 
     # Ctrl+C / SIGTERM in a terminal end the kiosk cleanly: Python only sees signals between Qt events,
     # so a cheap timer lets it look.

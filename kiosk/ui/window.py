@@ -75,14 +75,15 @@ class KioskWindow(QWidget):
         self._refresh_clock_and_status()
 
     # -- wiring -------------------------------------------------------------------------------------
-    def attach(self, camera: CameraThread, runner: RecognitionRunner) -> None:
-        """Connect a camera thread and a recognition runner (not started yet)."""
+    def attach(self, camera: CameraThread, runner: RecognitionRunner | None) -> None:
+        """Connect a camera thread and a recognition runner (not started yet; None: picture only)."""
         self.camera = camera
         self.runner = runner
         camera.frame_ready.connect(self._on_frame_ready)
         camera.status_changed.connect(self._on_camera_status)
-        runner.result_ready.connect(self._on_result)
-        runner.people_changed.connect(self._on_people)
+        if runner is not None:
+            runner.result_ready.connect(self._on_result)
+            runner.people_changed.connect(self._on_people)
 
     def start(self) -> None:
         """Start recognition, then the camera."""
