@@ -17,6 +17,9 @@ from kiosk.modelzoo.locate import ModelLocator, default_model_dirs
 from kiosk.modelzoo.manifest import Manifest, ModelSpec, Pack, load_manifest
 
 if TYPE_CHECKING:
+    from kiosk.enrollment import Enroller
+    from kiosk.gallery import Gallery
+    from kiosk.store import Store
     from kiosk.vision.pipeline import FacePipeline
 
 
@@ -94,3 +97,39 @@ class AppContext:
         """``--database-url``, then ``DATABASE_URL``, then config, then SQLite in the data home."""
         url = self.overrides.database_url or os.environ.get("DATABASE_URL") or self.config.database.url
         return url or f"sqlite:///{paths.home_dir() / 'kiosk.sqlite3'}"
+
+    @cached_property
+    def store(self) -> Store:
+        """The database (created or upgraded on first use)."""
+        from kiosk.store import Store
+
+        return Store.open(self.database_url)
+
+    @cached_property
+    def gallery(self) -> Gallery:
+        """The usearch gallery of the active embedder, verified against the database (ready to match)."""
+        import hashlib
+
+        from kiosk.gallery import Gallery
+
+        model_id = self.pipeline.model_id
+        # One index file per database and embedder: a kiosk pointed at another database never reuses it.
+        tag = hashlib.sha256(self.database_url.encode()).hexdigest()[:10]
+        gallery = Gallery(self.store, model_id, self.pipeline.dim, self.threshold, self.config.recognition.margin,
+                          paths.cache_dir() / f"gallery-{model_id}-{tag}.usearch")
+        gallery.ready()
+        return gallery
+
+    @cached_property
+    def enroller(self) -> Enroller:
+        """Enrollment service (photos, camera shots)."""
+        from kiosk.enrollment import Enroller
+
+        return Enroller(self.pipeline, self.store, self.gallery, float(self.config.recognition.min_face_px))
+
+    def close(self) -> None:
+        """Flush the gallery and release the database."""
+        if "gallery" in self.__dict__:
+            self.gallery.close()
+        if "store" in self.__dict__:
+            self.store.close()

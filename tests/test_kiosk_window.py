@@ -41,6 +41,7 @@ def _run_clip(qtbot, tmp_path: Path, model_dir: Path, pipeline, video_dir: Path,
     window.shutdown()
     events = session.store.events_between(started - timedelta(minutes=1), datetime.now().astimezone()
                                           + timedelta(minutes=1))
+    ctx.close()
     return window, session, pid, events
 
 
@@ -53,7 +54,6 @@ def test_clip_checks_in_lin_exactly_once(qtbot, tmp_path, model_dir, pipeline, v
     assert any(kind == "welcome" and "Lin-Manuel" in text for kind, text in window.banner.history)
     assert window.view.frames_shown > 100  # the picture kept moving while recognition ran
     assert window.runner.max_pending <= 1
-    session.close()
 
 
 @pytest.mark.slow
@@ -62,7 +62,6 @@ def test_clip_with_only_alex_enrolled_checks_in_nobody(qtbot, tmp_path, model_di
     assert events == []
     assert [g for g in window.greetings if g.recorded] == []
     assert not any(kind == "welcome" for kind, _ in window.banner.history)
-    session.close()
 
 
 def test_status_shows_a_lost_camera_and_its_recovery(qtbot, tmp_path: Path) -> None:

@@ -85,7 +85,7 @@ def cmd_run(ctx: AppContext, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
     finally:
-        session.close()
+        ctx.close()
     elapsed = time.perf_counter() - t0
     summary = {"event": "summary", "frames": counts["frames"],
                "fps": round(counts["frames"] / elapsed, 2) if elapsed > 0 else 0.0,

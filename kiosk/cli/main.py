@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "kiosk.cli.cmd_eval",
     "kiosk.cli.cmd_bench",
     "kiosk.cli.cmd_config",
+    "kiosk.cli.cmd_people",
     "kiosk.cli.cmd_run",
 )
 

@@ -75,4 +75,4 @@ def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
         return int(app.exec())
     finally:
         window.shutdown()
-        session.close()
+        ctx.close()

@@ -76,3 +76,15 @@ def get_aligner(name: str) -> Aligner:
         return ALIGNERS[name]
     except KeyError:
         raise ValueError(f"unknown alignment '{name}' (known: {', '.join(sorted(ALIGNERS))})") from None
+
+
+# The crop stored with every template: the ArcFace template scaled 1.5x and centred on a 256 px
+# canvas. It keeps enough margin around the face for any embedder's own alignment (dlib's 0.25-padded
+# chip included), so `kiosk reembed` re-aligns from it with the keypoints below; nobody re-enrolls.
+CANONICAL_SIZE = 256
+CANONICAL_KPS = (ARCFACE_112 - 56.0) * 1.5 + CANONICAL_SIZE / 2.0
+
+
+def canonical_crop(image: np.ndarray, kps: np.ndarray) -> np.ndarray:
+    """The padded canonical crop of a face (256x256 BGR, keypoints at CANONICAL_KPS)."""
+    return warp_face(image, kps, CANONICAL_KPS, CANONICAL_SIZE)

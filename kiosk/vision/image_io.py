@@ -59,6 +59,8 @@ def decode_image(data: bytes, name: str = "image") -> np.ndarray:
     except cv2.error as exc:
         raise ImageError(f"{name}: not a readable image ({exc.msg.strip() if exc.msg else exc})") from None
     if img is None:
+        if data[:2] == b"\xff\xd8" and not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
+            raise ImageError(f"{name}: the JPEG file is truncated (an incomplete copy or download?)")
         raise ImageError(f"{name}: not a readable image (unknown format or corrupt data)")
     if img.size == 0:
         raise ImageError(f"{name}: the image has no pixels")

@@ -1,0 +1,213 @@
+"""``kiosk enroll | import | identify | people | reembed``: the gallery of enrolled people."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from kiosk.cli.common import emit_json, progress
+from kiosk.context import AppContext
+from kiosk.enrollment import DuplicateFaceError, Rejected, list_images
+from kiosk.errors import ImageError, KioskError, NoFaceError
+from kiosk.vision.align import CANONICAL_KPS
+from kiosk.vision.image_io import read_image
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the gallery commands."""
+    e = sub.add_parser("enroll", help="enroll a person from one or more photos")
+    e.add_argument("--name", required=True)
+    e.add_argument("--external-id", help="employee number or other unique id")
+    e.add_argument("--group", help="team, class or department")
+    e.add_argument("--allow-duplicate", action="store_true", help="enroll even if the face matches someone")
+    e.add_argument("--consent-by", help="who recorded the person's consent (default: cli)", default="cli")
+    e.add_argument("images", nargs="+")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_enroll)
+
+    i = sub.add_parser("import", help="enroll people from DIR/<person name>/*.jpg")
+    i.add_argument("dir")
+    i.add_argument("--group", help="group for everyone imported")
+    i.add_argument("--allow-duplicate", action="store_true")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=cmd_import)
+
+    d = sub.add_parser("identify", help="who is in these images?")
+    d.add_argument("images", nargs="+")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=cmd_identify)
+
+    p = sub.add_parser("people", help="list or delete enrolled people")
+    ps = p.add_subparsers(dest="people_command", metavar="ACTION")
+    pl = ps.add_parser("list", help="list people")
+    pl.add_argument("--search")
+    pl.add_argument("--json", action="store_true")
+    pl.set_defaults(func=cmd_people_list)
+    pd = ps.add_parser("delete", help="delete a person and purge their face data")
+    pd.add_argument("id", type=int)
+    pd.add_argument("--json", action="store_true")
+    pd.set_defaults(func=cmd_people_delete)
+
+    r = sub.add_parser("reembed", help="re-embed every template with the active embedder from its stored crop")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_reembed)
+
+
+def cmd_enroll(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Enroll one person from photos."""
+    shots, rejected = ctx.enroller.shots_from_images(args.images)
+    if not shots:
+        if args.json:
+            emit_json({"person_id": None, "templates": 0, "rejected": [r.to_json() for r in rejected],
+                       "error": "no usable face"})
+        raise NoFaceError("no usable face in " + "; ".join(f"{r.image}: {r.reason}" for r in rejected))
+    try:
+        result = ctx.enroller.enroll(args.name, shots, args.external_id, args.group, args.allow_duplicate,
+                                     consent_by=args.consent_by, actor="cli")
+    except DuplicateFaceError as exc:
+        if args.json:
+            emit_json({"person_id": None, "templates": 0, "rejected": [r.to_json() for r in rejected],
+                       "error": "duplicate", "duplicate_of": {"person_id": exc.person_id, "name": exc.name,
+                                                              "similarity": round(exc.similarity, 4)}})
+        raise
+    finally:
+        ctx.close()
+    if args.json:
+        emit_json({"person_id": result.person_id, "templates": len(result.template_ids),
+                   "rejected": [r.to_json() for r in rejected]})
+    else:
+        print(f"enrolled {args.name} as person {result.person_id} with {len(result.template_ids)} template(s)")
+        for r in rejected:
+            print(f"  skipped {r.image}: {r.reason}")
+    return 0
+
+
+def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Enroll a folder of people (one sub-folder each)."""
+    root = Path(args.dir)
+    if not root.is_dir():
+        raise KioskError(f"{root}: not a folder (expected {root}/<person name>/*.jpg)")
+    folders = sorted(p for p in root.iterdir() if p.is_dir())
+    people = templates = 0
+    rejected: list[Rejected] = []
+    enroller = ctx.enroller
+    try:
+        for folder in progress(folders, len(folders), "import"):
+            images = list_images(folder)
+            if not images:
+                rejected.append(Rejected(str(folder), "no image files"))
+                continue
+            shots, bad = enroller.shots_from_images(images)
+            rejected.extend(bad)
+            if not shots:
+                continue
+            existing = ctx.store.people_by_name(folder.name)
+            if len(existing) == 1:  # re-import: only photos not stored yet
+                known = ctx.store.template_sources(existing[0].id)
+                new = [s for s in shots if s.source not in known]
+                templates += len(enroller.add_shots(existing[0].id, new))
+                continue
+            try:
+                r = enroller.enroll(folder.name, shots, group=args.group, allow_duplicate=args.allow_duplicate,
+                                    consent_by="import", actor="cli")
+            except DuplicateFaceError as exc:
+                rejected.extend(Rejected(s.source, f"matches {exc.name} (person {exc.person_id}, "
+                                                   f"{exc.similarity:.2f})") for s in shots)
+                continue
+            people += 1
+            templates += len(r.template_ids)
+    finally:
+        ctx.close()
+    if args.json:
+        emit_json({"people": people, "templates": templates, "rejected": [r.to_json() for r in rejected]})
+    else:
+        print(f"imported {people} people, {templates} templates; {len(rejected)} image(s) skipped")
+        for r in rejected:
+            print(f"  skipped {r.image}: {r.reason}")
+    return 0
+
+
+def cmd_identify(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Identify every face of every image (one process for many images)."""
+    gallery = ctx.gallery
+    results = []
+    for path in args.images:
+        try:
+            image = read_image(path)
+        except ImageError as exc:
+            results.append({"image": path, "error": str(exc), "faces": []})
+            continue
+        faces = []
+        for face in ctx.pipeline.process(image):
+            m = gallery.match(face.embedding)
+            faces.append({"box": [round(float(v), 2) for v in face.box], "person_id": m.person_id, "name": m.name,
+                          "candidate_id": m.candidate_id, "similarity": round(m.similarity, 4),
+                          "margin": round(m.margin, 4)})
+        results.append({"image": path, "faces": faces})
+    if args.json:
+        emit_json({"results": results})
+    else:
+        for r in results:
+            if "error" in r:
+                print(f"{r['image']}: {r['error']}")
+            for f in r["faces"]:
+                who = f["name"] or "unknown"
+                print(f"{r['image']}: {who} (similarity {f['similarity']:.3f}, margin {f['margin']:.3f})")
+    return 0
+
+
+def cmd_people_list(ctx: AppContext, args: argparse.Namespace) -> int:
+    """List people."""
+    people = ctx.store.list_people(search=args.search)
+    if args.json:
+        emit_json({"people": [p.to_json() for p in people]})
+    else:
+        for p in people:
+            state = "" if p.active else " (inactive)"
+            print(f"{p.id:6}  {p.name}{state}  {p.external_id or ''}  {p.group or ''}  {p.templates} template(s)")
+    return 0
+
+
+def cmd_people_delete(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Delete a person with their templates, crops and index entries."""
+    person = ctx.store.get_person(args.id)
+    if person is None:
+        raise KioskError(f"no person with id {args.id}")
+    try:
+        ctx.enroller.delete_person(args.id, actor="cli")
+    finally:
+        ctx.close()
+    if args.json:
+        emit_json({"deleted": args.id, "name": person.name, "templates": person.templates})
+    else:
+        print(f"deleted {person.name} (person {args.id}) and {person.templates} face template(s)")
+    return 0
+
+
+def cmd_reembed(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Re-embed templates made by another embedder, from their stored canonical crops."""
+    pipeline = ctx.pipeline
+    emb = pipeline.embedder
+    todo = ctx.store.templates_for_reembed(exclude_model=pipeline.model_id)
+    done, failed = 0, []
+    kps = CANONICAL_KPS.astype(np.float32)
+    for tid, _pid, crop in progress(todo, len(todo), "re-embed"):
+        if not crop:
+            failed.append({"template_id": tid, "reason": "no stored crop"})
+            continue
+        img = cv2.imdecode(np.frombuffer(crop, np.uint8), cv2.IMREAD_COLOR)
+        if img is None:
+            failed.append({"template_id": tid, "reason": "stored crop is unreadable"})
+            continue
+        ctx.store.replace_embedding(tid, emb.embed_one(emb.align(img, kps)), pipeline.model_id)
+        done += 1
+    ctx.gallery.ready()  # picks the re-embedded templates up (fingerprint changed)
+    ctx.close()
+    if args.json:
+        emit_json({"model": pipeline.model_id, "reembedded": done, "failed": failed})
+    else:
+        print(f"re-embedded {done} template(s) with {pipeline.model_id}; {len(failed)} failed")
+    return 0

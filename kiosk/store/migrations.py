@@ -1,0 +1,114 @@
+"""Schema versions and upgrades. A SQLite file is backed up before any upgrade touches it."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+from kiosk.errors import StoreError
+from kiosk.store.schema import SCHEMA_VERSION, Base
+
+log = logging.getLogger(__name__)
+
+# The first released schema, kept verbatim so tests can make a real old file and upgrade it.
+V1_SQLITE_DDL = """
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, external_id VARCHAR(100) UNIQUE,
+    group_name VARCHAR(100), active BOOLEAN NOT NULL, created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL);
+CREATE TABLE face_templates (
+    id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    embedding BLOB NOT NULL, model_id VARCHAR(100) NOT NULL, dim INTEGER NOT NULL, size_px FLOAT,
+    sharpness FLOAT, yaw_deg FLOAT, brightness FLOAT, source VARCHAR(500) NOT NULL, crop BLOB,
+    created_at DATETIME NOT NULL);
+CREATE TABLE attendance_events (
+    id INTEGER PRIMARY KEY, person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    kiosk_id VARCHAR(100) NOT NULL, kind VARCHAR(20) NOT NULL, ts DATETIME NOT NULL, similarity FLOAT);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY, ts DATETIME NOT NULL, actor VARCHAR(200) NOT NULL, action VARCHAR(50) NOT NULL,
+    detail TEXT NOT NULL);
+CREATE TABLE settings (key VARCHAR(100) PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO settings (key, value) VALUES ('schema_version', '1');
+"""
+
+
+def _v1_to_v2(conn: Connection) -> None:
+    """v2: consent recorded at enrollment; attendance keeps the person's name for payroll after a delete."""
+    conn.execute(text("ALTER TABLE people ADD COLUMN consent_by VARCHAR(200)"))
+    conn.execute(text("ALTER TABLE people ADD COLUMN consent_at TIMESTAMP"))
+    conn.execute(text("ALTER TABLE attendance_events ADD COLUMN person_name VARCHAR(200) NOT NULL DEFAULT ''"))
+    conn.execute(text("ALTER TABLE attendance_events ADD COLUMN external_id VARCHAR(100)"))
+    conn.execute(text("ALTER TABLE attendance_events ADD COLUMN group_name VARCHAR(100)"))
+    conn.execute(text(
+        "UPDATE attendance_events SET person_name = (SELECT name FROM people WHERE people.id = person_id), "
+        "external_id = (SELECT external_id FROM people WHERE people.id = person_id), "
+        "group_name = (SELECT group_name FROM people WHERE people.id = person_id) WHERE person_id IS NOT NULL"
+    ))
+    for ddl in ("CREATE INDEX IF NOT EXISTS ix_templates_model_person ON face_templates (model_id, person_id)",
+                "CREATE INDEX IF NOT EXISTS ix_events_person_ts ON attendance_events (person_id, ts)",
+                "CREATE INDEX IF NOT EXISTS ix_attendance_events_ts ON attendance_events (ts)",
+                "CREATE INDEX IF NOT EXISTS ix_people_active ON people (active)",
+                "CREATE INDEX IF NOT EXISTS ix_people_group_name ON people (group_name)",
+                "CREATE INDEX IF NOT EXISTS ix_audit_log_ts ON audit_log (ts)"):
+        conn.execute(text(ddl))
+
+
+# from-version -> step to the next version
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+
+
+def backup_sqlite(db_path: Path, version: int) -> Path:
+    """A consistent copy of a SQLite file (online backup API: safe with WAL and open readers)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = db_path.with_name(f"{db_path.name}.v{version}-{stamp}.bak")
+    src = sqlite3.connect(str(db_path))
+    try:
+        dst = sqlite3.connect(str(dest))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return dest
+
+
+def stored_version(conn: Connection) -> int | None:
+    """Schema version of the database, or None for an empty one."""
+    if not inspect(conn).has_table("settings"):
+        return None
+    row = conn.execute(text("SELECT value FROM settings WHERE key = 'schema_version'")).first()
+    return int(row[0]) if row else None
+
+
+def ensure_schema(engine: Engine, sqlite_path: Path | None) -> int:
+    """Create a fresh schema or upgrade an older one (backing the file up first). Returns the version."""
+    with engine.connect() as conn:
+        version = stored_version(conn)
+    if version is None:
+        Base.metadata.create_all(engine)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO settings (key, value) VALUES ('schema_version', :v)"),
+                         {"v": str(SCHEMA_VERSION)})
+        return SCHEMA_VERSION
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"the database has schema version {version}, newer than this kiosk understands "
+                         f"({SCHEMA_VERSION}); update the kiosk software")
+    if version < SCHEMA_VERSION:
+        if sqlite_path is not None:
+            backup = backup_sqlite(sqlite_path, version)
+            log.warning("database schema v%d backed up to %s before upgrading", version, backup)
+        else:
+            log.warning("upgrading PostgreSQL schema v%d -> v%d (take a pg_dump first if unsure)",
+                        version, SCHEMA_VERSION)
+        with engine.begin() as conn:  # all steps in one transaction: a failed upgrade changes nothing
+            for v in range(version, SCHEMA_VERSION):
+                MIGRATIONS[v](conn)
+            conn.execute(text("UPDATE settings SET value = :v WHERE key = 'schema_version'"),
+                         {"v": str(SCHEMA_VERSION)})
+    return SCHEMA_VERSION

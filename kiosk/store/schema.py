@@ -1,0 +1,140 @@
+"""SQLAlchemy 2 typed ORM models: people, face templates, attendance, audit log, settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Version of the schema this code writes; kiosk.store.migrations upgrades older files to it.
+SCHEMA_VERSION = 2
+
+
+def utcnow() -> datetime:
+    """Now, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware timestamps everywhere: stored as UTC, returned tz-aware.
+
+    SQLite has no time zones, so a naive value read back is UTC by construction; PostgreSQL
+    uses ``timestamptz``.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if getattr(dialect, "name", "") == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the kiosk's tables."""
+
+
+class Person(Base):
+    """An enrolled person."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    group: Mapped[str | None] = mapped_column("group_name", String(100), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    consent_by: Mapped[str | None] = mapped_column(String(200))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    templates: Mapped[list[FaceTemplate]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class FaceTemplate(Base):
+    """One face embedding of a person, tagged with the embedder that made it, and its aligned crop."""
+
+    __tablename__ = "face_templates"
+    __table_args__ = (Index("ix_templates_model_person", "model_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    embedding: Mapped[bytes] = mapped_column(LargeBinary)
+    model_id: Mapped[str] = mapped_column(String(100))
+    dim: Mapped[int] = mapped_column(Integer)
+    size_px: Mapped[float | None] = mapped_column(Float)
+    sharpness: Mapped[float | None] = mapped_column(Float)
+    yaw_deg: Mapped[float | None] = mapped_column(Float)
+    brightness: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(500), default="")
+    # The aligned crop (JPEG): lets `kiosk reembed` move to another embedder without re-enrolling.
+    crop: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="templates")
+
+
+class AttendanceEvent(Base):
+    """A check-in (or IN/OUT) at a kiosk.
+
+    The person's name and external id are copied in: payroll still needs last month's rows after
+    someone who left is deleted (their face data is purged, the attendance record is not).
+    """
+
+    __tablename__ = "attendance_events"
+    __table_args__ = (Index("ix_events_person_ts", "person_id", "ts"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    person_name: Mapped[str] = mapped_column(String(200), default="")
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    group: Mapped[str | None] = mapped_column("group_name", String(100))
+    kiosk_id: Mapped[str] = mapped_column(String(100), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="checkin")
+    ts: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    similarity: Mapped[float | None] = mapped_column(Float)
+
+
+class AuditLog(Base):
+    """An admin action (enroll, edit, delete, export, settings)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ts: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200), default="admin")
+    action: Mapped[str] = mapped_column(String(50))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Setting(Base):
+    """Key/value settings shared by every kiosk on the database (schema version, admin PIN hash, ...)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,448 @@
+"""The Store: every read and write of people, templates, attendance, audit log and settings."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.errors import StoreError
+from kiosk.store.db import create_db_engine, sqlite_path
+from kiosk.store.migrations import ensure_schema
+from kiosk.store.schema import AttendanceEvent, AuditLog, FaceTemplate, Person, Setting, utcnow
+from kiosk.vision.types import FaceQuality
+
+
+@dataclass(frozen=True, slots=True)
+class PersonInfo:
+    """A person as the rest of the kiosk sees them."""
+
+    id: int
+    name: str
+    external_id: str | None
+    group: str | None
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+    templates: int
+    consent_by: str | None = None
+    consent_at: datetime | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """JSON form (ISO 8601 times)."""
+        return {
+            "id": self.id, "name": self.name, "external_id": self.external_id, "group": self.group,
+            "active": self.active, "templates": self.templates, "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(), "consent_by": self.consent_by,
+            "consent_at": self.consent_at.isoformat() if self.consent_at else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EventInfo:
+    """An attendance event."""
+
+    id: int
+    person_id: int | None
+    name: str
+    external_id: str | None
+    group: str | None
+    kiosk_id: str
+    kind: str
+    ts: datetime
+    similarity: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """An admin action."""
+
+    id: int
+    ts: datetime
+    actor: str
+    action: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateIn:
+    """A template to store: embedding, the model that made it, quality, source and aligned crop (JPEG)."""
+
+    embedding: np.ndarray
+    model_id: str
+    quality: FaceQuality | None
+    source: str
+    crop_jpeg: bytes | None
+
+
+def _person_info(p: Person, templates: int) -> PersonInfo:
+    return PersonInfo(p.id, p.name, p.external_id, p.group, p.active, p.created_at, p.updated_at, templates,
+                      p.consent_by, p.consent_at)
+
+
+def _event_info(e: AttendanceEvent) -> EventInfo:
+    return EventInfo(e.id, e.person_id, e.person_name, e.external_id, e.group, e.kiosk_id, e.kind, e.ts,
+                     e.similarity)
+
+
+def _template_row(person_id: int, t: TemplateIn) -> FaceTemplate:
+    emb = np.ascontiguousarray(t.embedding, dtype=np.float32).ravel()
+    q = t.quality
+    return FaceTemplate(
+        person_id=person_id, embedding=emb.tobytes(), model_id=t.model_id, dim=int(emb.size),
+        size_px=q.size_px if q else None, sharpness=q.sharpness if q else None,
+        yaw_deg=q.yaw_deg if q else None, brightness=q.brightness if q else None,
+        source=t.source[:500], crop=t.crop_jpeg,
+    )
+
+
+class Store:
+    """People, templates, attendance, audit log and settings in one SQL database."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self.sqlite_path: Path | None = sqlite_path(url)
+        self._session = sessionmaker(engine, expire_on_commit=False)
+        self.schema_version = 0
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Open (and create or upgrade) the database at ``url``."""
+        engine = create_db_engine(url)
+        store = cls(engine, url)
+        try:
+            store.schema_version = ensure_schema(engine, store.sqlite_path)
+        except OperationalError as exc:
+            engine.dispose()
+            raise StoreError(store._describe(exc)) from None
+        return store
+
+    def close(self) -> None:
+        """Release connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ plumbing
+    def _describe(self, exc: SQLAlchemyError) -> str:
+        where = str(self.sqlite_path) if self.sqlite_path else self.engine.url.render_as_string(hide_password=True)
+        msg = str(getattr(exc, "orig", exc))
+        if "locked" in msg or "busy" in msg:
+            return (f"the database {where} is locked by another program (another kiosk or admin session?) "
+                    f"and stayed locked for 5 s; nothing was changed, try again")
+        if "readonly" in msg or "read-only" in msg:
+            return f"the database {where} is read-only; check the folder's permissions"
+        if "unable to open" in msg:
+            return f"cannot open the database {where}; check that the folder exists and is writable"
+        return f"database error on {where}: {msg.strip().splitlines()[0] if msg.strip() else exc}"
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[Session]:
+        """A transaction: committed on success, rolled back on error, DB errors as StoreError."""
+        try:
+            with self._session.begin() as s:
+                yield s
+        except IntegrityError:
+            raise
+        except OperationalError as exc:
+            raise StoreError(self._describe(exc)) from None
+
+    # ------------------------------------------------------------------ people
+    def add_person(self, name: str, external_id: str | None = None, group: str | None = None,
+                   consent_by: str | None = None) -> int:
+        """Add a person without templates; returns the id."""
+        pid, _ = self.enroll_person(name, [], external_id, group, consent_by)
+        return pid
+
+    def enroll_person(self, name: str, templates: Sequence[TemplateIn], external_id: str | None = None,
+                      group: str | None = None, consent_by: str | None = None,
+                      actor: str = "admin") -> tuple[int, list[int]]:
+        """A person and their templates in one transaction (all or nothing), with consent and audit."""
+        name = name.strip()
+        if not name:
+            raise StoreError("a person needs a name")
+        external_id = (external_id or "").strip() or None
+        try:
+            with self._tx() as s:
+                person = Person(name=name, external_id=external_id, group=(group or "").strip() or None,
+                                active=True, consent_by=consent_by, consent_at=utcnow() if consent_by else None)
+                s.add(person)
+                s.flush()
+                rows = [_template_row(person.id, t) for t in templates]
+                s.add_all(rows)
+                s.flush()
+                s.add(AuditLog(actor=actor, action="enroll",
+                               detail=f"person {person.id} '{name}' with {len(rows)} template(s)"
+                                      + (f", consent recorded by {consent_by}" if consent_by else "")))
+                return person.id, [r.id for r in rows]
+        except IntegrityError:
+            raise StoreError(f"external id '{external_id}' already belongs to another person") from None
+
+    def add_template(self, person_id: int, embedding: np.ndarray, model_id: str,
+                     quality: FaceQuality | None = None, source: str = "", crop_jpeg: bytes | None = None) -> int:
+        """Add one template to an existing person; returns the template id."""
+        return self.add_templates(person_id, [TemplateIn(embedding, model_id, quality, source, crop_jpeg)])[0]
+
+    def add_templates(self, person_id: int, templates: Sequence[TemplateIn]) -> list[int]:
+        """Add templates to an existing person in one transaction."""
+        with self._tx() as s:
+            if s.get(Person, person_id) is None:
+                raise StoreError(f"no person with id {person_id}")
+            rows = [_template_row(person_id, t) for t in templates]
+            s.add_all(rows)
+            s.flush()
+            return [r.id for r in rows]
+
+    def _template_counts(self, s: Session, ids: Sequence[int] | None = None) -> dict[int, int]:
+        q = select(FaceTemplate.person_id, func.count(FaceTemplate.id)).group_by(FaceTemplate.person_id)
+        if ids is not None:
+            q = q.where(FaceTemplate.person_id.in_(ids))
+        return {pid: n for pid, n in s.execute(q)}
+
+    def get_person(self, person_id: int) -> PersonInfo | None:
+        """One person, or None."""
+        with self._tx() as s:
+            p = s.get(Person, person_id)
+            return None if p is None else _person_info(p, self._template_counts(s, [person_id]).get(person_id, 0))
+
+    def find_person(self, external_id: str) -> PersonInfo | None:
+        """The person with this external id, or None."""
+        with self._tx() as s:
+            p = s.scalars(select(Person).where(Person.external_id == external_id)).first()
+            return None if p is None else _person_info(p, self._template_counts(s, [p.id]).get(p.id, 0))
+
+    def list_people(self, active_only: bool = False, search: str | None = None) -> list[PersonInfo]:
+        """People sorted by name; ``search`` matches name, external id or group (case-insensitive)."""
+        with self._tx() as s:
+            q = select(Person).order_by(func.lower(Person.name), Person.id)
+            if active_only:
+                q = q.where(Person.active.is_(True))
+            if search:
+                like = f"%{search.strip().lower()}%"
+                q = q.where(or_(func.lower(Person.name).like(like), func.lower(Person.external_id).like(like),
+                                func.lower(Person.group).like(like)))
+            people = list(s.scalars(q))
+            counts = self._template_counts(s)
+            return [_person_info(p, counts.get(p.id, 0)) for p in people]
+
+    def count_people(self, active_only: bool = True) -> int:
+        """How many people (active ones by default)."""
+        with self._tx() as s:
+            q = select(func.count(Person.id))
+            if active_only:
+                q = q.where(Person.active.is_(True))
+            return int(s.scalar(q) or 0)
+
+    def update_person(self, person_id: int, name: str | None = None, external_id: str | None = None,
+                      group: str | None = None, active: bool | None = None, actor: str = "admin") -> PersonInfo:
+        """Change a person's fields (None leaves a field as it is; "" clears external id / group)."""
+        try:
+            with self._tx() as s:
+                p = s.get(Person, person_id)
+                if p is None:
+                    raise StoreError(f"no person with id {person_id}")
+                changes = []
+                if name is not None and name.strip() and name.strip() != p.name:
+                    changes.append(f"name '{p.name}' -> '{name.strip()}'")
+                    p.name = name.strip()
+                if external_id is not None and (external_id.strip() or None) != p.external_id:
+                    changes.append(f"external id {p.external_id!r} -> {external_id.strip() or None!r}")
+                    p.external_id = external_id.strip() or None
+                if group is not None and (group.strip() or None) != p.group:
+                    changes.append(f"group {p.group!r} -> {group.strip() or None!r}")
+                    p.group = group.strip() or None
+                if active is not None and active != p.active:
+                    changes.append("activated" if active else "deactivated")
+                    p.active = active
+                if changes:
+                    p.updated_at = utcnow()
+                    s.add(AuditLog(actor=actor, action="edit", detail=f"person {person_id}: " + "; ".join(changes)))
+                s.flush()
+                return _person_info(p, self._template_counts(s, [person_id]).get(person_id, 0))
+        except IntegrityError:
+            raise StoreError(f"external id '{external_id}' already belongs to another person") from None
+
+    def delete_person(self, person_id: int, actor: str = "admin") -> bool:
+        """Delete a person and purge their biometric data (templates and crops); keeps attendance rows
+        (with the name copied in) for payroll. Returns False when there was no such person."""
+        with self._tx() as s:
+            p = s.get(Person, person_id)
+            if p is None:
+                return False
+            n = s.execute(delete(FaceTemplate).where(FaceTemplate.person_id == person_id)).rowcount
+            s.execute(update(AttendanceEvent).where(AttendanceEvent.person_id == person_id)
+                      .values(person_id=None))
+            s.delete(p)
+            s.add(AuditLog(actor=actor, action="delete",
+                           detail=f"person {person_id} '{p.name}': {n} template(s) and crops purged"))
+            return True
+
+    def delete_templates(self, template_ids: Sequence[int]) -> int:
+        """Delete templates by id; returns how many."""
+        with self._tx() as s:
+            return s.execute(delete(FaceTemplate).where(FaceTemplate.id.in_(list(template_ids)))).rowcount
+
+    def template_crops(self, person_id: int) -> list[bytes]:
+        """The stored aligned crops (JPEG) of a person, oldest first."""
+        with self._tx() as s:
+            q = (select(FaceTemplate.crop).where(FaceTemplate.person_id == person_id, FaceTemplate.crop.is_not(None))
+                 .order_by(FaceTemplate.id))
+            return [c for c in s.scalars(q) if c]
+
+    def template_sources(self, person_id: int) -> set[str]:
+        """Where a person's templates came from (photo paths, camera)."""
+        with self._tx() as s:
+            return set(s.scalars(select(FaceTemplate.source).where(FaceTemplate.person_id == person_id)))
+
+    def people_by_name(self, name: str) -> list[PersonInfo]:
+        """People with exactly this name."""
+        return [p for p in self.list_people() if p.name == name]
+
+    def templates_for_reembed(self, exclude_model: str) -> list[tuple[int, int, bytes | None]]:
+        """(template id, person id, crop) of every template not made by ``exclude_model``."""
+        with self._tx() as s:
+            q = (select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.crop)
+                 .where(FaceTemplate.model_id != exclude_model).order_by(FaceTemplate.id))
+            return [(i, p, c) for i, p, c in s.execute(q)]
+
+    def replace_embedding(self, template_id: int, embedding: np.ndarray, model_id: str) -> None:
+        """Store a new embedding for a template (after re-embedding its crop)."""
+        emb = np.ascontiguousarray(embedding, dtype=np.float32).ravel()
+        with self._tx() as s:
+            s.execute(update(FaceTemplate).where(FaceTemplate.id == template_id)
+                      .values(embedding=emb.tobytes(), model_id=model_id, dim=int(emb.size)))
+
+    def template_models(self) -> dict[str, int]:
+        """How many templates each embedder made."""
+        with self._tx() as s:
+            q = select(FaceTemplate.model_id, func.count(FaceTemplate.id)).group_by(FaceTemplate.model_id)
+            return {m: n for m, n in s.execute(q)}
+
+    # ------------------------------------------------------------------ gallery source
+    def _gallery_filter(self, model_id: str):  # type: ignore[no-untyped-def]
+        return (select().select_from(FaceTemplate).join(Person, Person.id == FaceTemplate.person_id)
+                .where(Person.active.is_(True), FaceTemplate.model_id == model_id))
+
+    def gallery_fingerprint(self, model_id: str) -> str:
+        """Changes whenever the gallery's template set changes: count, max id and sum of ids."""
+        with self._tx() as s:
+            q = self._gallery_filter(model_id).add_columns(
+                func.count(FaceTemplate.id), func.max(FaceTemplate.id), func.sum(FaceTemplate.id))
+            n, mx, sm = s.execute(q).one()
+            return f"{model_id}:{int(n or 0)}:{int(mx or 0)}:{int(sm or 0)}"
+
+    def gallery_keys(self, model_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """(template ids, person ids) of the gallery, by template id."""
+        with self._tx() as s:
+            q = self._gallery_filter(model_id).add_columns(FaceTemplate.id, FaceTemplate.person_id) \
+                .order_by(FaceTemplate.id)
+            rows = s.execute(q).all()
+        if not rows:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        arr = np.asarray(rows, dtype=np.int64)
+        return arr[:, 0].copy(), arr[:, 1].copy()
+
+    def gallery_vectors(self, model_id: str, template_ids: np.ndarray) -> np.ndarray:
+        """Embeddings of ``template_ids`` in that order (float32, n x dim)."""
+        ids = [int(i) for i in template_ids]
+        found: dict[int, bytes] = {}
+        with self._tx() as s:
+            for start in range(0, len(ids), 5000):
+                chunk = ids[start:start + 5000]
+                q = select(FaceTemplate.id, FaceTemplate.embedding).where(FaceTemplate.id.in_(chunk))
+                found.update({i: e for i, e in s.execute(q)})
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise StoreError(f"templates {missing[:5]} vanished while the gallery was loading")
+        if not ids:
+            return np.zeros((0, 0), np.float32)
+        return np.vstack([np.frombuffer(found[i], dtype=np.float32) for i in ids])
+
+    def person_names(self, person_ids: list[int]) -> dict[int, str]:
+        """Names of the given people."""
+        with self._tx() as s:
+            q = select(Person.id, Person.name).where(Person.id.in_([int(p) for p in person_ids]))
+            return {i: n for i, n in s.execute(q)}
+
+    # ------------------------------------------------------------------ attendance
+    def record_event(self, person_id: int, kiosk_id: str, kind: str, ts: datetime,
+                     similarity: float | None) -> int:
+        """Record an attendance event (name, external id and group copied from the person)."""
+        if ts.tzinfo is None:
+            raise ValueError("attendance timestamps must be timezone-aware")
+        with self._tx() as s:
+            p = s.get(Person, person_id)
+            if p is None:
+                raise StoreError(f"no person with id {person_id}")
+            e = AttendanceEvent(person_id=person_id, person_name=p.name, external_id=p.external_id, group=p.group,
+                                kiosk_id=kiosk_id, kind=kind, ts=ts,
+                                similarity=None if similarity is None else float(similarity))
+            s.add(e)
+            s.flush()
+            return e.id
+
+    def last_event(self, person_id: int) -> EventInfo | None:
+        """The person's latest attendance event, from any kiosk sharing this database."""
+        with self._tx() as s:
+            q = (select(AttendanceEvent).where(AttendanceEvent.person_id == person_id)
+                 .order_by(AttendanceEvent.ts.desc(), AttendanceEvent.id.desc()).limit(1))
+            e = s.scalars(q).first()
+            return None if e is None else _event_info(e)
+
+    def events_between(self, start: datetime, end: datetime, group: str | None = None,
+                       person_id: int | None = None) -> list[EventInfo]:
+        """Events with start <= ts < end, oldest first."""
+        with self._tx() as s:
+            q = select(AttendanceEvent).where(AttendanceEvent.ts >= start, AttendanceEvent.ts < end)
+            if group:
+                q = q.where(AttendanceEvent.group == group)
+            if person_id is not None:
+                q = q.where(AttendanceEvent.person_id == person_id)
+            return [_event_info(e) for e in s.scalars(q.order_by(AttendanceEvent.ts, AttendanceEvent.id))]
+
+    def purge_events_before(self, cutoff: datetime, actor: str = "retention") -> int:
+        """Delete attendance older than ``cutoff`` (retention); returns how many."""
+        with self._tx() as s:
+            n = s.execute(delete(AttendanceEvent).where(AttendanceEvent.ts < cutoff)).rowcount
+            if n:
+                s.add(AuditLog(actor=actor, action="retention", detail=f"{n} event(s) before {cutoff.isoformat()}"))
+            return n
+
+    # ------------------------------------------------------------------ audit and settings
+    def audit(self, actor: str, action: str, detail: str = "") -> None:
+        """Write an audit log entry."""
+        with self._tx() as s:
+            s.add(AuditLog(actor=actor, action=action, detail=detail))
+
+    def audit_log(self, limit: int = 200) -> list[AuditEntry]:
+        """Latest audit entries first."""
+        with self._tx() as s:
+            q = select(AuditLog).order_by(AuditLog.ts.desc(), AuditLog.id.desc()).limit(limit)
+            return [AuditEntry(a.id, a.ts, a.actor, a.action, a.detail) for a in s.scalars(q)]
+
+    def get_setting(self, key: str) -> str | None:
+        """A shared setting, or None."""
+        with self._tx() as s:
+            row = s.get(Setting, key)
+            return None if row is None else row.value
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Set a shared setting."""
+        with self._tx() as s:
+            row = s.get(Setting, key)
+            if row is None:
+                s.add(Setting(key=key, value=value))
+            else:
+                row.value = value
