@@ -42,12 +42,12 @@ def _run_clip(qtbot, tmp_path: Path, model_dir: Path, pipeline, video_dir: Path,
     events = session.store.events_between(started - timedelta(minutes=1), datetime.now().astimezone()
                                           + timedelta(minutes=1))
     ctx.close()
-    return window, session, pid, events
+    return window, pid, events
 
 
 @pytest.mark.slow
 def test_clip_checks_in_lin_exactly_once(qtbot, tmp_path, model_dir, pipeline, video_dir) -> None:
-    window, session, pid, events = _run_clip(qtbot, tmp_path, model_dir, pipeline, video_dir, LIN, "Lin-Manuel")
+    window, pid, events = _run_clip(qtbot, tmp_path, model_dir, pipeline, video_dir, LIN, "Lin-Manuel")
     assert [(e.person_id, e.kind) for e in events] == [(pid, "checkin")]
     recorded = [g for g in window.greetings if g.recorded]
     assert [g.person_id for g in recorded] == [pid]
@@ -58,7 +58,7 @@ def test_clip_checks_in_lin_exactly_once(qtbot, tmp_path, model_dir, pipeline, v
 
 @pytest.mark.slow
 def test_clip_with_only_alex_enrolled_checks_in_nobody(qtbot, tmp_path, model_dir, pipeline, video_dir) -> None:
-    window, session, _pid, events = _run_clip(qtbot, tmp_path, model_dir, pipeline, video_dir, ALEX, "Alex")
+    window, _pid, events = _run_clip(qtbot, tmp_path, model_dir, pipeline, video_dir, ALEX, "Alex")
     assert events == []
     assert [g for g in window.greetings if g.recorded] == []
     assert not any(kind == "welcome" for kind, _ in window.banner.history)

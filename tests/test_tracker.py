@@ -64,3 +64,14 @@ def test_a_far_jump_starts_a_new_track() -> None:
     tr.update([det(0, 0, 100, 100)], 0, 0.0)
     tracks = tr.update([det(400, 300, 500, 400)], 1, 0.03)
     assert [t.id for t in tracks] == [2] and tracks[0].first_tick == 1
+
+
+def test_split_starts_a_fresh_track_dated_after_the_last_embedding() -> None:
+    tr = IoUTracker()
+    (t,) = tr.update([det(0, 0, 100, 100)], 0, 0.0)
+    t.last_embed_tick, t.last_embed_time = 4, 0.4
+    t.vote.add(type("M", (), {"person_id": None, "name": None, "similarity": 0.1})())
+    new = tr.split(t, 6, 0.6)
+    assert new.id != t.id and tr.tracks == [new]
+    assert (new.first_tick, new.box, new.vote.results) == (5, t.box, 0)
+    assert 0.4 < new.first_time <= 0.6

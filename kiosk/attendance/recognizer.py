@@ -106,6 +106,9 @@ class RecognizerSettings:
     # Decided tracks are re-checked now and then: a cut or a swap must not keep a wrong name on screen.
     reverify_known_every: int = 10
     reverify_unknown_every: int = 4
+    # Two embeddings on one track this dissimilar are two different faces (a scene cut, people swapping
+    # places within the IoU gate): the track is split. Frames of one face score far above this.
+    split_below: float = 0.2
 
     @classmethod
     def from_config(cls, rc: RecognitionConfig) -> RecognizerSettings:
@@ -162,9 +165,15 @@ class FrameRecognizer:
         unknowns: list[UnknownFace] = []
         if due:
             faces = self.pipeline.embed_detections(frame, [t.detection for t in due])
-            for t, face in zip(due, faces, strict=True):
+            for tracked, face in zip(due, faces, strict=True):
+                t = tracked
+                prev = t.last_embedding
+                if prev is not None and float(np.dot(prev, face.embedding)) < s.split_below:
+                    t = self.tracker.split(t, tick, video_time_s)
+                t.last_embedding = face.embedding
                 match = self.matcher.match(face.embedding)
                 t.last_embed_tick = tick
+                t.last_embed_time = video_time_s
                 t.embeds += 1
                 decision = t.vote.add(match)
                 if decision.state == "known" and decision.person_id != t.greeted_person:
@@ -174,7 +183,7 @@ class FrameRecognizer:
                 elif decision.state == "unknown" and not t.unknown_reported:
                     t.unknown_reported = True
                     unknowns.append(UnknownFace(t.id, frame_index, video_time_s))
-        views = tuple(self._view(t) for t in tracks)
+        views = tuple(self._view(t) for t in self.tracker.tracks)
         return FrameResult(frame_index, video_time_s, views, tuple(greetings), tuple(unknowns),
                            (time.perf_counter() - t0) * 1000.0, len(due))
 

@@ -49,9 +49,11 @@ class Track:
     misses: int = 0
     hits: int = 1
     last_embed_tick: int = -(10**9)
+    last_embed_time: float = 0.0
     embeds: int = 0
     greeted_person: int | None = None
     unknown_reported: bool = False
+    last_embedding: np.ndarray | None = None
 
     @property
     def size_px(self) -> float:
@@ -124,6 +126,22 @@ class IoUTracker:
                 self._next_id += 1
         self.tracks = alive
         return alive
+
+    def split(self, track: Track, tick: int, video_time: float) -> Track:
+        """Replace ``track`` by a new one on the same box (the face on it changed: a cut, a swap).
+
+        The new track gets a fresh vote, so the new face is judged on its own frames. It is dated from
+        just after the old track's last embedding (the change happened somewhere since), so latencies
+        measured from its first frame are never understated.
+        """
+        first_tick = min(tick, track.last_embed_tick + 1)
+        first_time = min(video_time, track.last_embed_time + 1e-3)
+        new = Track(id=self._next_id, box=track.box, detection=track.detection, first_tick=first_tick,
+                    first_time=first_time, last_tick=tick,
+                    vote=IdentityVote(self.votes, self.window, self.unknown_after))
+        self._next_id += 1
+        self.tracks = [new if t is track else t for t in self.tracks]
+        return new
 
     def reset(self) -> None:
         """Forget every track (the camera was lost: the next frames are a new scene)."""

@@ -6,6 +6,8 @@ import threading
 from collections.abc import Callable
 from typing import Literal
 
+import cv2
+import numpy as np
 from PySide6.QtCore import QThread, Signal
 
 from kiosk.camera.loop import CameraLoop, CameraStatus, Frame
@@ -33,7 +35,7 @@ class CameraThread(QThread):
         self.frame_sink = frame_sink
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._latest: Frame | None = None
+        self._latest: tuple[Frame, np.ndarray] | None = None
         self._posted = False
         self.frames_read = 0
         self.last_status: CameraStatus | None = None
@@ -48,8 +50,10 @@ class CameraThread(QThread):
         self.frames_read += 1
         if self.frame_sink is not None:
             self.frame_sink(frame)
+        # The display copy is made here, off the UI thread (see VideoView.set_frame).
+        bgrx = cv2.cvtColor(frame.image, cv2.COLOR_BGR2BGRA)
         with self._lock:
-            self._latest = frame
+            self._latest = (frame, bgrx)
             post = not self._posted
             self._posted = True
         if post:
@@ -59,8 +63,8 @@ class CameraThread(QThread):
         self.last_status = status
         self.status_changed.emit(status)
 
-    def take_frame(self) -> Frame | None:
-        """The newest frame not yet shown (UI thread), or None."""
+    def take_frame(self) -> tuple[Frame, np.ndarray] | None:
+        """The newest frame not yet shown and its BGRX display copy (UI thread), or None."""
         with self._lock:
             frame, self._latest, self._posted = self._latest, None, False
         return frame

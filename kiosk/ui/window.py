@@ -128,9 +128,9 @@ class KioskWindow(QWidget):
 
     # -- slots --------------------------------------------------------------------------------------
     def _on_frame_ready(self) -> None:
-        frame = self.camera.take_frame() if self.camera is not None else None
-        if frame is not None:
-            self.view.set_frame(frame)
+        taken = self.camera.take_frame() if self.camera is not None else None
+        if taken is not None:
+            self.view.set_frame(*taken)
 
     def _on_camera_status(self, status: CameraStatus) -> None:
         was = self.camera_state
