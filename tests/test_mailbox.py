@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import cv2
-import numpy as np
+from kiosk_helpers import make_context
 
 from kiosk.attendance.background import BackgroundRecognizer
 from kiosk.attendance.recognizer import FrameRecognizer, FrameResult
@@ -32,19 +32,8 @@ def test_close_wakes_a_waiting_consumer() -> None:
     assert got == [None] and not t.is_alive()
 
 
-class _NoMatch:
-    """An empty gallery: every face is nobody (recognition itself is the real pipeline)."""
-
-    class _R:
-        person_id = None
-        name = None
-        similarity = 0.0
-
-    def match(self, embedding: np.ndarray) -> object:
-        return self._R()
-
-
-def test_background_recognizer_never_queues_and_ends_on_the_newest_frame(pipeline, video_dir) -> None:
+def test_background_recognizer_never_queues_and_ends_on_the_newest_frame(tmp_path, model_dir, pipeline,
+                                                                          video_dir) -> None:
     cap = cv2.VideoCapture(str(video_dir / "short_hamilton_clip.mp4"))
     frames = []
     for i in range(60):
@@ -54,7 +43,8 @@ def test_background_recognizer_never_queues_and_ends_on_the_newest_frame(pipelin
     cap.release()
     results: list[FrameResult] = []
     idle = threading.Event()
-    recognizer = FrameRecognizer(pipeline, _NoMatch(), None)
+    ctx = make_context(tmp_path / "home", model_dir, pipeline)  # real store, real (empty) gallery
+    recognizer = FrameRecognizer(pipeline, ctx.gallery, None)
     bg = BackgroundRecognizer(recognizer, results.append)
     bg.start()
     pending_seen = []
@@ -64,6 +54,7 @@ def test_background_recognizer_never_queues_and_ends_on_the_newest_frame(pipelin
     while bg.slot.pending:
         idle.wait(0.01)
     bg.stop()
+    ctx.close()
     assert max(pending_seen) <= 1 and bg.max_pending <= 1
     assert bg.dropped > 0 and bg.processed + bg.dropped == len(frames)
     assert results[-1].frame_index == 59  # the newest frame always gets processed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
@@ -40,7 +41,8 @@ class Banner(QLabel):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.show_idle)
         self.kind = "idle"
-        self.history: list[tuple[str, str]] = []  # (kind, text) of every message shown; tests read it
+        # (kind, text) of the latest messages shown (tests and diagnostics read it; bounded for months of uptime)
+        self.history: deque[tuple[str, str]] = deque(maxlen=200)
         self._font_px = 36
         self.show_idle()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -40,7 +41,7 @@ class KioskWindow(QWidget):
         self._closing = False
         self.camera: CameraThread | None = None
         self.runner: RecognitionRunner | None = None
-        self.greetings: list[Greeting] = []
+        self.greetings: deque[Greeting] = deque(maxlen=200)  # the latest greetings (bounded)
         self.camera_state = "connecting"
         self._camera_status: CameraStatus | None = None
         self._people: int | None = None
