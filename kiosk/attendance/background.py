@@ -8,6 +8,8 @@ and never falls behind a queue of stale frames.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +19,8 @@ from kiosk.camera.loop import Frame
 from kiosk.camera.mailbox import LatestSlot
 
 log = logging.getLogger(__name__)
+
+NICE_INCREMENT = 5
 
 
 class BackgroundRecognizer:
@@ -28,12 +32,14 @@ class BackgroundRecognizer:
 
     def __init__(self, recognizer: FrameRecognizer, on_result: Callable[[FrameResult], None],
                  on_error: Callable[[str], None] | None = None,
-                 on_idle: Callable[[], None] | None = None, idle_every_s: float = 30.0) -> None:
+                 on_idle: Callable[[], None] | None = None, idle_every_s: float = 30.0,
+                 lower_priority: bool = True) -> None:
         self.recognizer = recognizer
         self.on_result = on_result
         self.on_error = on_error or (lambda message: None)
         self.on_idle = on_idle
         self.idle_every_s = idle_every_s
+        self.lower_priority = lower_priority
         self.slot: LatestSlot[Frame] = LatestSlot()
         self.processed = 0
         self.max_pending = 0
@@ -62,8 +68,20 @@ class BackgroundRecognizer:
         self._thread = threading.Thread(target=self.run, name="kiosk-recognition", daemon=True)
         self._thread.start()
 
+    @staticmethod
+    def _yield_to_display() -> None:
+        # On Linux a thread has its own nice value: recognition a little below the camera and the UI
+        # means a busy CPU delays the next inference, never a paint (best effort; elsewhere a no-op).
+        if sys.platform.startswith("linux"):
+            try:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE_INCREMENT)
+            except (OSError, AttributeError):
+                log.debug("could not lower the recognition thread's priority", exc_info=True)
+
     def run(self) -> None:
         """The worker loop (runs until ``stop``)."""
+        if self.lower_priority:
+            self._yield_to_display()
         last_idle = time.monotonic()
         if self.on_idle is not None:
             self._call_idle()
