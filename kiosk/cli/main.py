@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "kiosk.cli.cmd_bench",
     "kiosk.cli.cmd_config",
     "kiosk.cli.cmd_people",
+    "kiosk.cli.cmd_export",
     "kiosk.cli.cmd_run",
 )
 
