@@ -41,3 +41,21 @@ def test_language_choice(qapp) -> None:
     assert pick_language("en") == "en"
     assert set(SHIPPED) == {"ja", "zh_CN"}
     assert install_translator(qapp, "en") is None
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_every_message_is_translated_with_its_placeholders(lang: str) -> None:
+    import re
+    import xml.etree.ElementTree as ET
+
+    from kiosk import paths
+
+    root = ET.parse(paths.bundled(f"resources/i18n/kiosk_{lang}.ts")).getroot()
+    messages = list(root.iter("message"))
+    assert len(messages) >= 15
+    for m in messages:
+        source = m.findtext("source")
+        tr = m.find("translation")
+        assert tr is not None and tr.get("type") not in ("unfinished", "obsolete", "vanished"), source
+        assert tr.text, source
+        assert sorted(re.findall(r"\{[^}]*\}", source)) == sorted(re.findall(r"\{[^}]*\}", tr.text)), source

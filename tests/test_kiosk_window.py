@@ -106,3 +106,20 @@ def test_closing_is_guarded_when_not_allowed(qtbot) -> None:
     window.set_close_allowed(True)
     assert window.request_close() is True
     assert not window.isVisible()
+
+
+def test_a_live_camera_that_stops_delivering_is_shown_as_not_responding(qtbot) -> None:
+    import time
+
+    from kiosk.camera.loop import CameraStatus
+
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    window._on_camera_status(CameraStatus("live", "camera 0"))
+    window.view.last_frame_at = time.monotonic() - 10  # the last picture came 10 s ago
+    window._refresh_clock_and_status()
+    assert window.camera_stalled and "not responding" in window.status.text()
+    assert "not responding" in window.view._message
+    window.view.last_frame_at = time.monotonic()
+    window._refresh_clock_and_status()
+    assert not window.camera_stalled and "Camera live" in window.status.text() and window.view._message == ""

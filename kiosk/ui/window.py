@@ -17,6 +17,10 @@ from kiosk.ui.camera_thread import CameraThread
 from kiosk.ui.runner import RecognitionRunner
 from kiosk.ui.video_view import VideoView
 
+# A live camera that delivered nothing for this long is shown as not responding (a driver can block a
+# read for many seconds before it reports an error, and the screen must not look frozen meanwhile).
+STALL_S = 3.0
+
 
 class KioskWindow(QWidget):
     """The touchscreen window.
@@ -43,6 +47,7 @@ class KioskWindow(QWidget):
         self.runner: RecognitionRunner | None = None
         self.greetings: deque[Greeting] = deque(maxlen=200)  # the latest greetings (bounded)
         self.camera_state = "connecting"
+        self.camera_stalled = False
         self._camera_status: CameraStatus | None = None
         self._people: int | None = None
         self._results = 0
@@ -132,6 +137,8 @@ class KioskWindow(QWidget):
         taken = self.camera.take_frame() if self.camera is not None else None
         if taken is not None:
             self.view.set_frame(*taken)
+            if self.camera_stalled:
+                self._refresh_clock_and_status()
 
     def _on_camera_status(self, status: CameraStatus) -> None:
         was = self.camera_state
@@ -169,7 +176,9 @@ class KioskWindow(QWidget):
     def status_text(self) -> str:
         """The status line: camera state, frame rates, people enrolled."""
         st = self._camera_status
-        if self.camera_state == "lost":
+        if self.camera_stalled:
+            parts = [self.tr("● Camera not responding")]
+        elif self.camera_state == "lost":
             retry = st.retry_in_s if st is not None else 0.0
             parts = [self.tr("● Camera unavailable — retrying in {s:.0f} s").format(s=max(1.0, retry))]
         elif self.camera_state == "live":
@@ -178,7 +187,7 @@ class KioskWindow(QWidget):
             parts = [self.tr("● Video ended")]
         else:
             parts = [self.tr("● Connecting to the camera…")]
-        if self.camera_state == "live":
+        if self.camera_state == "live" and not self.camera_stalled:
             parts.append(self.tr("{fps:.0f} fps").format(fps=self.view.display_fps))
             parts.append(self.tr("recognition {fps:.0f} fps").format(fps=self.recognition_fps))
         if self._people is not None:
@@ -186,12 +195,18 @@ class KioskWindow(QWidget):
         return "   ·   ".join(parts)
 
     def _refresh_status(self) -> None:
-        colour = {"live": "#a3be8c", "lost": "#ff6b6b"}.get(self.camera_state, "#d8dee9")
+        colour = "#ff6b6b" if self.camera_stalled else {"live": "#a3be8c", "lost": "#ff6b6b"}.get(
+            self.camera_state, "#d8dee9")
         self.status.setStyleSheet(f"color: {colour}; font-size: {self._status_px}px;")
         self.status.setText(self.status_text())
 
     def _refresh_clock_and_status(self) -> None:
         self.clock.setText(datetime.now().strftime("%H:%M"))
+        last = self.view.last_frame_at
+        stalled = self.camera_state == "live" and last > 0 and time.monotonic() - last > STALL_S
+        if stalled != self.camera_stalled:
+            self.camera_stalled = stalled
+            self.view.set_message(self.tr("Camera not responding — waiting for a picture…") if stalled else "")
         self._refresh_status()
 
     # -- layout -------------------------------------------------------------------------------------
