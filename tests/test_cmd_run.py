@@ -61,3 +61,33 @@ def test_run_refuses_a_missing_source(tmp_path, capsys) -> None:
     code = main(["--home", str(tmp_path), "run", "--source", str(tmp_path / "nope.mp4"), "--json"])
     assert code == 1
     assert "no such camera index, video file" in capsys.readouterr().err
+
+
+def test_run_is_headless_and_reads_an_image_folder(tmp_path, model_dir, video_dir) -> None:
+    import subprocess
+    import sys
+
+    import cv2
+
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    cap = cv2.VideoCapture(str(video_dir / "short_hamilton_clip.mp4"))
+    for i in range(4):
+        ok, img = cap.read()
+        assert ok
+        cv2.imwrite(str(folder / f"{i:02d}.jpg"), img)
+    cap.release()
+    code = (
+        "import sys\n"
+        "from kiosk.cli.main import main\n"
+        f"rc = main(['--home', {str(tmp_path / 'home')!r}, '--model-dir', {str(model_dir)!r}, 'run', '--source',"
+        f" {str(folder)!r}, '--json', '--exit-at-end'])\n"
+        "print('QT', any(m.startswith('PySide6') for m in sys.modules))\n"
+        "sys.exit(rc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[-1] == "QT False"
+    summary = json.loads(lines[-2])
+    assert summary["event"] == "summary" and summary["frames"] == 4 and summary["checkins"] == 0
