@@ -34,6 +34,19 @@ def create_kiosk(ctx: AppContext, session: KioskSession, frame_source: FrameSour
     return window
 
 
+def freeze_startup_heap() -> None:
+    """Move everything built at startup out of the garbage collector's sight.
+
+    The models, Qt bindings and database layer leave ~80k long-lived objects; a full collection over
+    them takes 60-90 ms, which is a visible freeze whenever it happens to run. Frozen objects are never
+    scanned again, so later collections only look at per-frame garbage (well under 1 ms).
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
     """Open the kiosk on ``source`` (default: the config's camera) and run until it is closed."""
     from PySide6.QtCore import QTimer
@@ -71,6 +84,7 @@ def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
         window.resize(1280, 800)
         window.show()
     window.start()
+    freeze_startup_heap()
     try:
         return int(app.exec())
     finally:

@@ -64,6 +64,7 @@ class KioskWindow(QWidget):
         self.view = VideoView(self)
         self.banner = Banner(welcome_seconds, self)
         self.status = QLabel()
+        self._status_style = ""
         self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -197,8 +198,13 @@ class KioskWindow(QWidget):
     def _refresh_status(self) -> None:
         colour = "#ff6b6b" if self.camera_stalled else {"live": "#a3be8c", "lost": "#ff6b6b"}.get(
             self.camera_state, "#d8dee9")
-        self.status.setStyleSheet(f"color: {colour}; font-size: {self._status_px}px;")
-        self.status.setText(self.status_text())
+        style = f"color: {colour}; font-size: {self._status_px}px;"
+        if style != self._status_style:  # restyling re-polishes the widget: only when it changes
+            self._status_style = style
+            self.status.setStyleSheet(style)
+        text = self.status_text()
+        if text != self.status.text():
+            self.status.setText(text)
 
     def _refresh_clock_and_status(self) -> None:
         self.clock.setText(datetime.now().strftime("%H:%M"))
