@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
@@ -19,6 +19,9 @@ from kiosk.attendance.policy import AttendanceRecorder, local_now
 from kiosk.attendance.tracker import IoUTracker, Track
 from kiosk.attendance.vote import MatchLike
 from kiosk.config import RecognitionConfig
+
+if TYPE_CHECKING:
+    from kiosk.vision.pipeline import FacePipeline
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +128,7 @@ class FrameRecognizer:
     (None: recognise and greet but record nothing).
     """
 
-    def __init__(self, pipeline, matcher: Matcher, recorder: AttendanceRecorder | None,
+    def __init__(self, pipeline: FacePipeline, matcher: Matcher, recorder: AttendanceRecorder | None,
                  settings: RecognizerSettings | None = None,
                  clock: Callable[[], datetime] = local_now) -> None:
         self.pipeline = pipeline

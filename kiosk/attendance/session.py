@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kiosk.attendance.policy import AttendancePolicy, AttendanceRecorder, default_kiosk_id
 from kiosk.attendance.recognizer import FrameRecognizer, RecognizerSettings
 
 if TYPE_CHECKING:
     from kiosk.context import AppContext
+    from kiosk.gallery import Gallery
+    from kiosk.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +24,8 @@ log = logging.getLogger(__name__)
 class KioskSession:
     """The context's store and ready gallery, and a FrameRecognizer wired to record attendance."""
 
-    store: Any
-    gallery: Any
+    store: Store
+    gallery: Gallery
     recognizer: FrameRecognizer
     recorder: AttendanceRecorder
     kiosk_id: str

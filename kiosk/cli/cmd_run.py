@@ -6,9 +6,13 @@ import argparse
 import sys
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from kiosk.cli.common import emit_json
 from kiosk.context import AppContext
+
+if TYPE_CHECKING:
+    from kiosk.attendance.recognizer import Greeting
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_run)
 
 
-def _event_json(g) -> dict[str, object]:
+def _event_json(g: Greeting) -> dict[str, object]:
     return {
         "event": g.kind,
         "person_id": g.person_id,

@@ -30,6 +30,7 @@ def bench_kiosk(ctx: AppContext, source: str, enroll: list[str], width: int = 12
     from PySide6.QtWidgets import QApplication
 
     from kiosk.attendance.session import open_session
+    from kiosk.camera.loop import Frame
     from kiosk.camera.sources import open_source
     from kiosk.ui.app import create_kiosk, freeze_startup_heap
     from kiosk.vision.image_io import read_image
@@ -58,7 +59,7 @@ def bench_kiosk(ctx: AppContext, source: str, enroll: list[str], width: int = 12
     assert camera is not None and window.runner is not None
     sink = camera.frame_sink
 
-    def record_capture(frame) -> None:
+    def record_capture(frame: Frame) -> None:
         captured[frame.index] = frame.captured_at
         sink(frame)  # type: ignore[misc]
 

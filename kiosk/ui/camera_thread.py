@@ -8,7 +8,7 @@ from typing import Literal
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
 from kiosk.camera.loop import CameraLoop, CameraStatus, Frame
 from kiosk.camera.sources import FrameSource
@@ -27,7 +27,7 @@ class CameraThread(QThread):
     stream_ended = Signal()
 
     def __init__(self, source: FrameSource, *, pace: bool = True, at_end: Literal["stop", "loop"] = "loop",
-                 frame_sink: Callable[[Frame], None] | None = None, parent=None) -> None:
+                 frame_sink: Callable[[Frame], None] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.source = source
         self.pace = pace

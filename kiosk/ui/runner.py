@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.attendance.background import BackgroundRecognizer
@@ -20,7 +22,8 @@ class RecognitionRunner(QObject):
     error = Signal(str)
     people_changed = Signal(int)
 
-    def __init__(self, recognizer: FrameRecognizer, people_counter=None, parent=None) -> None:
+    def __init__(self, recognizer: FrameRecognizer, people_counter: Callable[[], int] | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._people_counter = people_counter
         # Signals emitted from the worker thread are queued to the receivers' (UI) thread by Qt.
