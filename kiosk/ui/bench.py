@@ -106,13 +106,16 @@ def bench_kiosk(ctx: AppContext, source: str, enroll: list[str], width: int = 12
             "latency_wall_s": round(arrived - first_capture, 3) if first_capture is not None else None,
         })
     stalls = sorted(gaps)
+    view = window.view
+    span = view.last_frame_at - view.first_frame_at
     result = {
         "source": source,
         "ended": ended[0],
         "wall_s": round(wall, 2),
         "frames_read": camera.frames_read,
         "frames_shown": window.view.frames_shown,
-        "display_fps": round(window.view.frames_shown / wall, 2) if wall > 0 else 0.0,
+        # frames painted per second between the first and the last picture (startup and shutdown excluded)
+        "display_fps": round((view.frames_shown - 1) / span, 2) if span > 0 else 0.0,
         "source_fps": round(fps, 2),
         "recognised_frames": runner.worker.processed,
         "recognition_fps": round(runner.worker.processed / wall, 2) if wall > 0 else 0.0,

@@ -44,6 +44,7 @@ class VideoView(QWidget):
         self._result_at = 0.0
         self._message = ""
         self.frames_shown = 0
+        self.first_frame_at = 0.0
         self.last_frame_at = 0.0
         self._fps_t0 = time.monotonic()
         self._fps_n = 0
@@ -66,6 +67,8 @@ class VideoView(QWidget):
         self.frames_shown += 1
         self._fps_n += 1
         now = time.monotonic()
+        if not self.first_frame_at:
+            self.first_frame_at = now
         self.last_frame_at = now
         if now - self._fps_t0 >= 1.0:
             self.display_fps = self._fps_n / (now - self._fps_t0)
