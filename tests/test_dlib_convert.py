@@ -205,6 +205,10 @@ def test_corrupt_dat(dat_path: Path, tmp_path: Path) -> None:
     bad = tmp_path / "garbage.dat"
     bad.write_bytes(data[:40] + bytes(range(256)) * 8 + data[40 + 2048:])
     _expect_model_error(bad, "not a usable dlib face-recognition network")
+    # NaN weights (eight 0xff bytes cover at least one whole float32 of the last layer)
+    bad = tmp_path / "nan.dat"
+    bad.write_bytes(data[:-3000] + b"\xff" * 8 + data[-2992:])
+    _expect_model_error(bad, "NaN or infinite")
     # trailing bytes
     bad = tmp_path / "trailing.dat"
     bad.write_bytes(data + b"\x00\x00")

@@ -151,6 +151,14 @@ class _Reader:
         values = np.fromiter((self.float(what) for _ in range(count)), dtype=np.float64, count=count)
         return values.astype(np.float32).reshape(dims)
 
+    def params(self, what: str) -> np.ndarray:
+        """A layer's parameter tensor, flattened; refused when it holds NaN or infinity."""
+        at = self.pos
+        values = self.tensor(what).reshape(-1)
+        if not np.isfinite(values).all():
+            raise DlibFormatError(f"byte {at}: {what} hold NaN or infinite values")
+        return values
+
     def alias(self, what: str) -> tuple[int, int, int, int]:
         """A dlib ``alias_tensor``: only its shape is serialized."""
         self.version((1,), f"{what} alias")
@@ -348,7 +356,7 @@ class _Parser:
             return self._con(spec, name)
         if kind == "affine":
             r.expect("affine_", name)
-            params = r.tensor(f"{name} params").reshape(-1)
+            params = r.params(f"{name} parameters")
             gamma = r.alias(f"{name} gamma")
             beta = r.alias(f"{name} beta")
             mode = r.int(f"{name} mode")
@@ -362,7 +370,7 @@ class _Parser:
         if kind == "fc":
             r.expect("fc_2", name)
             n_out, n_in = r.int(f"{name} outputs"), r.int(f"{name} inputs")
-            params = r.tensor(f"{name} params").reshape(-1)
+            params = r.params(f"{name} parameters")
             weights = r.alias(f"{name} weights")
             biases = r.alias(f"{name} biases")
             bias_mode = r.int(f"{name} bias mode")
@@ -384,7 +392,7 @@ class _Parser:
         tag = r.string(name)
         if tag != "con_4":
             raise DlibFormatError(f"byte {at}: expected {name} version 'con_4', found {tag!r}")
-        params = r.tensor(f"{name} params").reshape(-1)
+        params = r.params(f"{name} parameters")
         num_filters = r.int(f"{name} num_filters")
         nr, nc = r.int(f"{name} rows"), r.int(f"{name} cols")
         sy, sx = r.int(f"{name} stride_y"), r.int(f"{name} stride_x")
