@@ -113,24 +113,69 @@ def variant_aligner(name: str, fit: Path) -> object:
     """Registered aligners by name, or a template variant from the fit file ('mean5' etc.)."""
     if name in ALIGNERS:
         return ALIGNERS[name]
+    import cv2
+
     data = np.load(fit)
-    tpl_name, _, wname = name.partition(":")
+    tpl_name, _, rest = name.partition(":")
+    wname, _, reg = rest.partition(":")
     weights = {
         "": None, "m05": np.array([1, 1, 1, 0.5, 0.5]), "m025": np.array([1, 1, 1, 0.25, 0.25]),
-        "eyesnose": np.array([1, 1, 1, 0, 0]),
+        "n05m025": np.array([1, 1, 0.5, 0.25, 0.25]), "eyesnose": np.array([1, 1, 1, 0, 0]),
     }[wname]
     tpl = data[tpl_name]
+    correct = _pose_correction(data, tpl, weights) if reg == "reg" else None
 
     def align(image: np.ndarray, kps: np.ndarray, size: int) -> np.ndarray:
         t = tpl * (size / 150.0)
-        if weights is None:
+        if weights is None and correct is None:
             return warp_face(image, kps, t, size)
-        import cv2
-
         m = similarity_transform(kps, t, weights)
+        if correct is not None:
+            m = correct(kps, m)
         return cv2.warpAffine(image, m, (size, size), flags=cv2.INTER_LINEAR)
 
     return align
+
+
+def _pose_correction(data: np.lib.npyio.NpzFile, tpl: np.ndarray, weights: np.ndarray | None,
+                     lam: float = 10.0) -> object:
+    """Experimental: a linear (ridge) prediction of dlib's chip from our keypoints' residuals.
+
+    After the similarity fit S onto the template, the keypoints' leftover offsets (head pose,
+    expression) predict how dlib's chip differs from S: a small similarity C about the chip
+    centre, learnt on the fit set. The chip is then C o S.
+    """
+    c = np.array([74.5, 74.5])
+
+    def h(m: np.ndarray) -> np.ndarray:
+        out = np.eye(3)
+        out[:2] = m
+        return out
+
+    xs, ys = [], []
+    for k, dmap in zip(data["kps"], data["maps"], strict=True):
+        s = similarity_transform(k, tpl, weights)
+        cm = h(dmap) @ np.linalg.inv(h(s))
+        b = cm[:2, :2]
+        a_, b_ = (b[0, 0] + b[1, 1]) / 2, (b[1, 0] - b[0, 1]) / 2
+        t = cm[:2, 2] + b @ c - c
+        xs.append((k @ s[:, :2].T + s[:, 2] - tpl).ravel())
+        ys.append([a_ - 1, b_, t[0], t[1]])
+    x, y = np.array(xs), np.array(ys)
+    xm, ym = x.mean(0), y.mean(0)
+    xc = x - xm
+    w = np.linalg.solve(xc.T @ xc + lam * np.eye(x.shape[1]), xc.T @ (y - ym))
+
+    def correct(kps: np.ndarray, s: np.ndarray) -> np.ndarray:
+        r = (kps @ s[:, :2].T + s[:, 2] - tpl).ravel()
+        a_, b_, tx, ty = (r - xm) @ w + ym
+        b = np.array([[1 + a_, -b_], [b_, 1 + a_]])
+        cm = np.eye(3)
+        cm[:2, :2] = b
+        cm[:2, 2] = c + np.array([tx, ty]) - b @ c
+        return (cm @ h(s))[:2]
+
+    return correct
 
 
 def main() -> int:

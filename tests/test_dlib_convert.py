@@ -132,6 +132,9 @@ def test_locator_converts_when_missing(dat_path: Path, tmp_path: Path) -> None:
     path = locator.resolve(spec)
     assert path == tmp_path / "conv" / ONNX_NAME
     assert locator.status(spec).status == "ok"
+    # a damaged cached conversion is made again, not reported as a mismatch
+    path.write_bytes(b"damaged")
+    assert locator.resolve(spec) == path and sha256_file(path) == spec.sha256
 
 
 def test_dlib150_aligner_close_to_dlib_chip(converted: Path, dat_path: Path, tmp_path: Path) -> None:

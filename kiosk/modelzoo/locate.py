@@ -147,17 +147,15 @@ class ModelLocator:
     def resolve(self, spec: ModelSpec) -> Path:
         """The verified path of a model file; a clear ModelError when it is missing or corrupt.
 
-        A ``converter = "dlib"`` model found in no directory is converted from the dlib .dat of
-        the face_recognition_models package (verified against ``source_sha256``) into
-        ``convert_dir`` once, then verified against ``sha256`` like any file.
+        A ``converter = "dlib"`` model that no model directory holds comes from ``convert_dir``:
+        converted from the dlib .dat of the face_recognition_models package (verified against
+        ``source_sha256``) on first use, rebuilt when that .dat or the converter changed, and
+        verified against ``sha256`` like any file.
         """
-        st = self.status(spec)
-        if st.status == "convertible":
-            st = self._convert(spec)
-        if st.status == "missing" and converter_of(spec) == "dlib":
-            from kiosk.vision.dlib_convert import default_dat_path
-
-            default_dat_path()  # raises the ModelError that says which package to install
+        in_model_dirs = any((folder / spec.file).is_file() for _, folder in self.dirs)
+        # A converted model is checked against its source each time (cheap when current).
+        convert = converter_of(spec) == "dlib" and not in_model_dirs
+        st = self._convert(spec) if convert else self.status(spec)
         if st.status == "missing":
             looked = "\n".join(f"  - {folder / spec.file}  ({label})" for label, folder in self.dirs)
             raise ModelError(
