@@ -16,6 +16,8 @@ and checks the affine map against ``dlib.get_face_chip`` itself.
 
     PYTHONPATH=. python bench/fit_dlib_template.py [--images 1500]
 
+Figures of the run behind kiosk.vision.align.DLIB_150: bench/DLIB.md.
+
 dlib-bin (the test extra) is needed for this script only, never by the kiosk.
 """
 

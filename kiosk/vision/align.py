@@ -24,7 +24,8 @@ ARCFACE_112 = np.array(
 # dlib's 150x150 face chip (get_face_chip_details(shape, 150, padding=0.25), the chips
 # dlib_face_recognition_resnet_model_v1 was trained on), expressed for OUR detector's keypoints:
 # where the left eye centre, right eye centre, nose tip and mouth corners of YuNet land, on
-# average, in dlib's chip of the same face. Fit on LFW by bench/fit_dlib_template.py (figures there).
+# average, in dlib's chip of the same face. Fit on LFW by bench/fit_dlib_template.py (figures:
+# bench/DLIB.md).
 DLIB_150 = np.array(
     [
         [47.3868, 44.4575],
