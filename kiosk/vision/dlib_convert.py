@@ -31,10 +31,14 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kiosk.errors import ModelError
+
+if TYPE_CHECKING:
+    import onnx
 
 DAT_NAME = "dlib_face_recognition_resnet_model_v1.dat"
 ONNX_NAME = "dlib_face_recognition_resnet_model_v1.onnx"
@@ -445,7 +449,7 @@ def _conv_out(size: int, window: int, stride: int, pad: int) -> int:
     return 1 + (size + 2 * pad - window) // stride
 
 
-def build_onnx(net: DlibNetwork):  # -> onnx.ModelProto (onnx imported lazily: conversion only)
+def build_onnx(net: DlibNetwork) -> onnx.ModelProto:
     """The ONNX graph computing dlib's descriptor from a normalised [N,3,150,150] blob.
 
     Each ``affine`` is folded into the convolution under it (w*gamma, b*gamma+beta), which is
@@ -454,7 +458,7 @@ def build_onnx(net: DlibNetwork):  # -> onnx.ModelProto (onnx imported lazily: c
     end of each axis (the down-sampling blocks' shortcuts have fewer channels, and at 8x8 -> 3x3
     vs 4x4 fewer rows and columns too).
     """
-    import onnx
+    import onnx  # imported here: only a conversion needs it, not loading the kiosk
     from onnx import TensorProto, helper, numpy_helper
 
     nodes: list[onnx.NodeProto] = []
@@ -483,10 +487,14 @@ def build_onnx(net: DlibNetwork):  # -> onnx.ModelProto (onnx imported lazily: c
         if kind == "con":
             assert layer.weights is not None and layer.bias is not None
             wgt, bias = layer.weights.astype(np.float64), layer.bias.astype(np.float64)
+            if wgt.shape[1] != shape[0]:
+                raise ModelError(f"a convolution takes {wgt.shape[1]} channels but its input has {shape[0]}")
             nxt = layers[idx + 1] if idx + 1 < len(layers) else None
             if nxt is not None and nxt.spec.kind == "affine":
                 assert nxt.weights is not None and nxt.bias is not None
                 gamma, beta = nxt.weights.astype(np.float64), nxt.bias.astype(np.float64)
+                if gamma.size != wgt.shape[0]:
+                    raise ModelError(f"an affine layer scales {gamma.size} channels, not {wgt.shape[0]}")
                 wgt = wgt * gamma[:, None, None, None]
                 bias = bias * gamma + beta
                 skip_next = True
@@ -650,7 +658,14 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def _convert_bytes(data: bytes, name: str) -> bytes:
-    return build_onnx(parse_dlib_resnet(data, name)).SerializeToString()
+    net = parse_dlib_resnet(data, name)
+    try:
+        model = build_onnx(net)
+    except ModelError as exc:
+        raise ModelError(f"{name}: not a usable dlib face-recognition network: {exc}") from None
+    except Exception as exc:  # onnx.checker's own error types: the graph we made is inconsistent
+        raise ModelError(f"{name}: the converted graph is invalid ({exc})") from exc
+    return model.SerializeToString()
 
 
 def convert_dlib_resnet(dat_path: Path, onnx_path: Path) -> None:
