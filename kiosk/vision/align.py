@@ -38,8 +38,8 @@ DLIB_150 = np.array(
 )
 # Per-keypoint weights of the similarity fit onto DLIB_150: the mouth corners move with
 # expression far more than dlib's eye-corner landmarks do, so they count a quarter. (LFW 10-fold,
-# yunet_2023mar, flip fusion: 99.30 % with these weights, 99.18 % all equal, 99.23 % with the nose
-# also halved, 99.07 % eyes and nose only; bench/DLIB.md.)
+# yunet_2023mar, flip fusion: 99.27 % with these weights, 99.18 % all equal, 99.23 % with the nose
+# also halved, 99.07 % eyes and nose only: differences of a few pairs; bench/DLIB.md.)
 DLIB_150_WEIGHTS = np.array([1.0, 1.0, 1.0, 0.25, 0.25])
 
 
