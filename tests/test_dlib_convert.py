@@ -36,6 +36,8 @@ if not (SHARED / "models").is_dir():
 EXAMPLES = SHARED / "data" / "faces" / "examples"
 LFW = SHARED / "data" / "lfw" / "lfw-deepfunneled"
 MODEL_ID = "dlib_resnet_v1"
+# dlib's 5-point landmark model (shipped beside the ResNet): for dlib's own reference chips only.
+SHAPE_5 = default_dat_path().with_name("shape_predictor_5_face_landmarks.dat")
 
 
 @pytest.fixture(scope="session")
@@ -53,10 +55,8 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def dlib_chips() -> list[np.ndarray]:
     """dlib's own 150x150 RGB face chips (HOG detector + 5-point predictor) of real faces."""
     dlib = pytest.importorskip("dlib")
-    import face_recognition_models as frm
-
     hog = dlib.get_frontal_face_detector()
-    sp = dlib.shape_predictor(frm.pose_predictor_five_point_model_location())
+    sp = dlib.shape_predictor(str(SHAPE_5))
     files = [EXAMPLES / n for n in ("obama.jpg", "obama2.jpg", "biden.jpg", "two_people.jpg")]
     files += [sorted((LFW / n).glob("*.jpg"))[0] for n in ("Aaron_Eckhart", "Serena_Williams",
                                                            "Colin_Powell", "Gloria_Macapagal_Arroyo")]
@@ -140,11 +140,9 @@ def test_locator_converts_when_missing(dat_path: Path, tmp_path: Path) -> None:
 def test_dlib150_aligner_close_to_dlib_chip(converted: Path, dat_path: Path, tmp_path: Path) -> None:
     """Our keypoints + the fitted template give nearly dlib's own chip (same descriptor)."""
     dlib = pytest.importorskip("dlib")
-    import face_recognition_models as frm
-
     assert ALIGNERS["dlib150"] is dlib_align
     hog = dlib.get_frontal_face_detector()
-    sp = dlib.shape_predictor(frm.pose_predictor_five_point_model_location())
+    sp = dlib.shape_predictor(str(SHAPE_5))
     manifest = load_manifest()
     locator = ModelLocator(default_model_dirs(SHARED / "models"), hash_cache=tmp_path / "h.json",
                            convert_dir=converted.parent)
