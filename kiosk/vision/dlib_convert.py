@@ -28,7 +28,7 @@ import importlib.util
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -584,8 +584,8 @@ def build_onnx(net: DlibNetwork) -> onnx.ModelProto:
     return model
 
 
-def _pad_to(nodes: list, const, name: str, shape: tuple[int, int, int], target: tuple[int, int, int],
-            prefix: str) -> str:
+def _pad_to(nodes: list[onnx.NodeProto], const: Callable[[str, np.ndarray], str], name: str,
+            shape: tuple[int, int, int], target: tuple[int, int, int], prefix: str) -> str:
     """``name`` zero-padded at the end of C, H, W up to ``target`` (dlib's tt::add semantics)."""
     if shape == target:
         return name
