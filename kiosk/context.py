@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kiosk import paths
 from kiosk.config import Config, load_config
+from kiosk.errors import ConfigError
 from kiosk.modelzoo.locate import ModelLocator, default_model_dirs
 from kiosk.modelzoo.manifest import Manifest, ModelSpec, Pack, load_manifest
 
@@ -40,12 +41,21 @@ class Overrides:
 class AppContext:
     """Everything a command or the window needs, created lazily and only once."""
 
-    def __init__(self, overrides: Overrides | None = None, config: Config | None = None) -> None:
+    def __init__(self, overrides: Overrides | None = None, config: Config | None = None,
+                 tolerate_bad_config: bool = False) -> None:
         self.overrides = overrides or Overrides()
         if self.overrides.home:
             paths.set_home(self.overrides.home)
         self.config_path = Path(self.overrides.config) if self.overrides.config else paths.config_path()
-        self.config = config or load_config(self.config_path)
+        # `kiosk doctor` must still run (on defaults) and report a broken config file as a problem.
+        self.config_error: str | None = None
+        try:
+            self.config = config or load_config(self.config_path)
+        except ConfigError as exc:
+            if not tolerate_bad_config:
+                raise
+            self.config_error = str(exc)
+            self.config = Config()
 
     @cached_property
     def manifest(self) -> Manifest:

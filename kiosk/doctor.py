@@ -742,7 +742,18 @@ def check_gallery(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
 
 # --- runner --------------------------------------------------------------------------------------
 
+def check_config(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+    """The config file parses and every value is valid."""
+    if ctx.config_error:
+        return CheckResult("config", FAIL, ctx.config_error + " (the checks below used the defaults)",
+                           f"fix the value in {ctx.config_path}, or write a fresh one with `kiosk config init --force`")
+    if not ctx.config_path.exists():
+        return CheckResult("config", OK, f"no config file at {ctx.config_path}: defaults in use")
+    return CheckResult("config", OK, f"{ctx.config_path} is valid")
+
+
 CHECKS: dict[str, Callable[[AppContext, DoctorOptions], CheckResult]] = {
+    "config": check_config,
     "cpu": check_cpu,
     "memory": check_memory,
     "data_home": check_data_home,

@@ -179,3 +179,12 @@ def test_with_timeout_gives_up_on_a_hung_call() -> None:
 def test_doctor_options_defaults_are_quick() -> None:
     opts = DoctorOptions()
     assert opts.camera_timeout_s <= 5 and opts.max_cameras >= 1
+
+
+def test_doctor_reports_a_bad_config_file_instead_of_stopping(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text("[camera]\nfps = 'fast'\n")
+    rc, out, _ = run_doctor(tmp_path, MODELS, "--json", "--skip", "cameras", home=home)
+    cfg = checks_of(out)["config"]
+    assert rc == 1 and cfg["status"] == "fail" and "fps" in cfg["detail"] and "config init" in cfg["fix"]

@@ -61,7 +61,8 @@ def _context(args: argparse.Namespace) -> AppContext:
             det_size=args.det_size,
             threads=args.threads,
             database_url=args.database_url,
-        )
+        ),
+        tolerate_bad_config=args.command == "doctor",
     )
 
 
