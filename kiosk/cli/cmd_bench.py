@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kiosk.cli.cmd_gallery import register_bench
 from kiosk.cli.common import emit_json
 from kiosk.context import AppContext
 from kiosk.eval.bench_pipeline import bench_pipeline, fit_frame
@@ -32,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     pipe.add_argument("--repeat", type=int, default=100)
     pipe.add_argument("--json", action="store_true", help="print JSON")
     pipe.set_defaults(func=cmd_pipeline)
+    register_bench(s)
 
 
 def cmd_pipeline(ctx: AppContext, args: argparse.Namespace) -> int:
