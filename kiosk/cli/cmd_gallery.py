@@ -29,6 +29,8 @@ def register_ident(eval_sub: argparse._SubParsersAction) -> None:
     p.add_argument("--people", type=int, default=0, help="only the first N known people (quick run)")
     p.add_argument("--strangers", type=int, default=1000, help="stranger probes (default 1000)")
     p.add_argument("--enroll", type=int, default=1, help="photos enrolled per person (default 1)")
+    p.add_argument("--scoring", choices=("centroid", "max"), default="centroid",
+                   help="person score: cosine to the centroid of their templates, or their best template")
     p.add_argument("--cache", help="keep embeddings in this .npz between runs")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_ident)
@@ -56,9 +58,10 @@ def cmd_ident(ctx: AppContext, args: argparse.Namespace) -> int:
     protocol = build_protocol(root, enroll=max(1, args.enroll), min_images=max(4, args.enroll + 1),
                               strangers=args.strangers, people=args.people)
     result = evaluate_ident(ctx.pipeline, root, margin, protocol, Path(args.cache) if args.cache else None,
-                            lambda it, n: progress(it, n, "LFW images"))
+                            lambda it, n: progress(it, n, "LFW images"), {"scoring": args.scoring})
     if args.json:
-        emit_json({**result.to_json(), "detector": ctx.pack.detector, "embedder": ctx.pack.embedder,
+        emit_json({**result.to_json(), "enroll": args.enroll, "scoring": args.scoring,
+                   "detector": ctx.pack.detector, "embedder": ctx.pack.embedder,
                    "det_size": ctx.pipeline.detector.input_size, "flip": ctx.pipeline.embedder.flip})
     else:
         print(f"rank-1 {result.rank1 * 100:.2f}%  DIR@FPIR1% {result.dir_1pct * 100:.2f}% "

@@ -60,6 +60,14 @@ class PersonSums:
                 del self.rows[p]
                 self._free.append(row)
 
+    def drop(self, person: int) -> None:
+        """Forget a person (their row is recycled)."""
+        row = self.rows.pop(person, None)
+        if row is not None:
+            self.counts[row] = 0
+            self.sums[row] = 0.0
+            self._free.append(row)
+
     def centroids(self, persons: list[int]) -> np.ndarray:
         """Unit centroids (len(persons), dim) of known persons."""
         c = self.sums[[self.rows[p] for p in persons]]
