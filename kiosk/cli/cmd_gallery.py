@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.cli.common import emit_json, progress, warn
 from kiosk.context import AppContext
 from kiosk.errors import KioskError
-from kiosk.gallery.source import TemplateSource
+
+if TYPE_CHECKING:  # importing kiosk.gallery loads onnxruntime and usearch: only when a command needs them
+    from kiosk.gallery.source import TemplateSource
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -124,11 +127,12 @@ def cmd_calibrate(ctx: AppContext, args: argparse.Namespace, source: TemplateSou
     """Calibrate on the enrolled gallery of the active embedder (the store unless ``source`` is given)."""
     if source is not None:
         return run_calibrate(source, ctx.pack.embedder, args.target_far, args.plot, args.json)
+    if hasattr(type(ctx), "store"):  # the composition root builds (and closes) the store
+        return run_calibrate(ctx.store, ctx.pack.embedder, args.target_far, args.plot, args.json)  # type: ignore
     from kiosk.store import Store  # type: ignore[attr-defined]
 
-    store = Store.open(ctx.database_url)
+    own = Store.open(ctx.database_url)
     try:
-        return run_calibrate(store, ctx.pack.embedder, args.target_far, args.plot, args.json)
+        return run_calibrate(own, ctx.pack.embedder, args.target_far, args.plot, args.json)
     finally:
-        store.close()
-
+        own.close()

@@ -208,6 +208,7 @@ def calibrate(source: TemplateSource, model_id: str, target_far: float = 0.001) 
 
 _W, _H = 1000, 460
 _GREEN, _RED, _BLUE, _GREY, _BLACK = (60, 160, 60), (50, 50, 210), (200, 110, 30), (190, 190, 190), (30, 30, 30)
+_PURPLE = (160, 50, 160)
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
@@ -245,10 +246,17 @@ def plot(result: CalibrationResult, path: Path) -> None:
         cv2.line(img, (sx(float(v)), y0 + h), (sx(float(v)), y0 + h + 4), _BLACK, 1)
     tx = sx(result.threshold)
     cv2.line(img, (tx, y0), (tx, y0 + h), _BLUE, 1, cv2.LINE_AA)
-    _text(img, f"t={result.threshold:.3f} (FAR {result.target_far:g})", min(tx + 4, x0 + w - 150), y0 + 16, 0.42,
-          _BLUE)
-    _text(img, f"genuine ({result.genuine_pairs})", x0 + 8, y0 + 36, 0.42, _GREEN)
-    _text(img, f"impostor ({result.impostor_pairs})", x0 + 8, y0 + 54, 0.42, _RED)
+    ox = sx(result.threshold_open_set)
+    for yy in range(y0, y0 + h, 8):  # dashed: the open-set threshold
+        cv2.line(img, (ox, yy), (ox, min(yy + 4, y0 + h)), _PURPLE, 1, cv2.LINE_AA)
+    # Legend in a box (drawn last so the curves never hide it).
+    cv2.rectangle(img, (x0 + 4, y0 + 4), (x0 + 236, y0 + 84), (255, 255, 255), -1)
+    cv2.rectangle(img, (x0 + 4, y0 + 4), (x0 + 236, y0 + 84), _GREY, 1)
+    _text(img, f"genuine pairs ({result.genuine_pairs})", x0 + 10, y0 + 20, 0.4, _GREEN)
+    _text(img, f"impostor pairs ({result.impostor_pairs})", x0 + 10, y0 + 36, 0.4, _RED)
+    _text(img, f"t={result.threshold:.3f}: pair FAR {result.target_far:g}", x0 + 10, y0 + 54, 0.4, _BLUE)
+    _text(img, f"t={result.threshold_open_set:.3f}: open-set FPIR {result.target_far:g}", x0 + 10, y0 + 72, 0.4,
+          _PURPLE)
     # Right: ROC, TAR against log10 FAR.
     x1 = 560
     _panel(img, x1, y0, w, h, "ROC: true accepts vs false accepts (log)")
@@ -257,25 +265,29 @@ def plot(result: CalibrationResult, path: Path) -> None:
     def rx(far: float) -> int:
         return int(x1 + (max(lmin, math.log10(max(far, 1e-12))) - lmin) / -lmin * w)
 
+    fine = np.linspace(-0.2, 1.0, 601)
+    fa = _rate_ge(result.impostor, fine) if len(result.impostor) else np.zeros(0)
+    ta = _rate_ge(result.genuine, fine) if len(result.genuine) else np.zeros(0)
+    shown = ta[(fa >= 10**lmin)] if len(ta) else ta
+    ylo = 0.8 if len(shown) and float(shown.min()) >= 0.8 else 0.0  # zoom in on a good ROC
+
     def ry(tar: float) -> int:
-        return int(y0 + h - tar * h)
+        return int(y0 + h - (tar - ylo) / (1.0 - ylo) * h)
 
     for e in range(int(lmin), 1):
         cv2.line(img, (rx(10.0**e), y0 + h), (rx(10.0**e), y0 + h + 4), _BLACK, 1)
         cv2.line(img, (rx(10.0**e), y0), (rx(10.0**e), y0 + h), (235, 235, 235), 1)
         _text(img, f"1e{e}", rx(10.0**e) - 14, y0 + h + 18, 0.4)
-    for v in (0.0, 0.5, 0.9, 1.0):
-        _text(img, f"{v:.1f}", x1 - 34, ry(v) + 4, 0.4)
-        cv2.line(img, (x1, ry(v)), (x1 + w, ry(v)), (235, 235, 235), 1)
+    for v in np.linspace(ylo, 1.0, 5):
+        _text(img, f"{v:.2f}", x1 - 40, ry(float(v)) + 4, 0.4)
+        cv2.line(img, (x1, ry(float(v))), (x1 + w, ry(float(v))), (235, 235, 235), 1)
     if len(result.genuine) and len(result.impostor):
-        fine = np.linspace(-0.2, 1.0, 601)
-        fa = _rate_ge(result.impostor, fine)
-        ta = _rate_ge(result.genuine, fine)
-        pts = [(rx(float(a)), ry(float(b))) for a, b in zip(fa, ta, strict=True) if a > 0]
+        pts = [(rx(float(a)), ry(max(ylo, float(b)))) for a, b in zip(fa, ta, strict=True) if a > 0]
         if len(pts) > 1:
             cv2.polylines(img, [np.array(pts, np.int32)], False, _BLUE, 2, cv2.LINE_AA)
         if result.frr_at_threshold is not None:
-            cv2.circle(img, (rx(max(result.far_at_threshold, 10**lmin)), ry(1 - result.frr_at_threshold)), 5, _RED, 2)
+            cv2.circle(img, (rx(max(result.far_at_threshold, 10**lmin)), ry(max(ylo, 1 - result.frr_at_threshold))),
+                       5, _RED, 2)
             _text(img, f"TAR {1 - result.frr_at_threshold:.3f} at t={result.threshold:.3f}", x1 + 10, y0 + h - 12,
                   0.42, _RED)
     else:

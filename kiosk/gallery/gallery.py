@@ -38,9 +38,10 @@ from kiosk.gallery.source import TemplateSource
 
 log = logging.getLogger(__name__)
 
-# Galleries up to this many templates are searched exactly with numpy (faster than the graph there;
-# `kiosk bench gallery` measures the crossover).
-EXACT_LIMIT = 6144
+# Galleries up to this many templates are searched exactly with numpy: faster than the graph there
+# (`kiosk bench gallery --crossover`, 128-d, single query p50: 8k 0.35 vs 0.60 ms, 16k 0.69 vs 0.75 ms,
+# 24k 0.74 vs 0.53 ms) and the similarities are exact.
+EXACT_LIMIT = 16384
 # HNSW parameters, measured with `kiosk bench gallery` at 100k people x 3 templates (128-d): the graph
 # stores int8 (3x faster search than float32 at equal recall); connectivity 32 / expansion 128 give
 # recall@1 = 1.0 where 16 / 64 gave 0.78. Final person scores never use the int8 copies (see _f32_vectors).
@@ -211,7 +212,7 @@ class Gallery:
             sums = PersonSums.from_arrays(self.dim, arrays["sum_pids"], arrays["sums"], arrays["counts"])
         except (KeyError, ValueError) as exc:
             raise persist.GalleryFileError(f"person sums missing or malformed ({exc})") from None
-        if int(sums.counts.sum()) != len(keys) or len(sums) != len(np.unique(persons)):
+        if sums.total != len(keys) or len(sums) != len(np.unique(persons)):
             raise persist.GalleryFileError("person sums disagree with the keys")
         index.expansion_search = self.expansion_search  # type: ignore[attr-defined]
         # Stray files of an interrupted save are no longer of use.
@@ -234,7 +235,7 @@ class Gallery:
         keys, persons = self.source.gallery_keys(self.model_id)
         keys, persons = self._sorted(keys, persons)
         index = self._new_index(index_cls, metric_kind)
-        sums = PersonSums(self.dim, capacity=max(64, len(keys)))
+        sums = PersonSums(self.dim)
         for i in range(0, len(keys), _CHUNK):
             chunk = keys[i : i + _CHUNK]
             vectors = _normalised(self.source.gallery_vectors(self.model_id, chunk), self.dim)
@@ -514,14 +515,14 @@ class Gallery:
             out[:, i : i + rows] = q @ m[i : i + rows].T
         return out
 
-    def _template_hits(self, q: np.ndarray, k: int, force_graph: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def _template_hits(self, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(person ids, similarities) of the k best templates of each query row, best first.
 
         Missing hits (graph returned fewer) have person id -1 and similarity -inf.
         """
         n = len(self._keys)
         k = min(k, n)
-        if self._matrix is not None and not force_graph:
+        if self._matrix is not None:
             sims = self._exact_sims(q)
             if k < n:
                 part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
