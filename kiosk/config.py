@@ -178,7 +178,7 @@ flip = true             # add the mirrored face's embedding (more accurate, 2x e
 refine_kps = true       # average keypoints with the mirrored face's (more accurate, +1 small detection)
 
 [recognition]
-threshold = 0.0         # cosine threshold for a match; 0 = the model's calibrated default
+threshold = 0.0         # cosine threshold to name a person; 0 = the model's open-set default (kiosk calibrate)
 margin = 0.05           # the best person must beat the second-best by this much
 min_face_px = 56        # ignore faces smaller than this (pixels; ~1.5 m from a 640x480 camera)
 votes = 2               # agreeing frames on a track before a check-in

@@ -79,8 +79,18 @@ class AppContext:
 
     @property
     def threshold(self) -> float:
-        """Match threshold: config, else the embedder's calibrated/manifest default."""
-        return self.config.recognition.threshold or self.embedder_spec.threshold
+        """1:1 verification threshold of the embedder (``kiosk compare``): the manifest's, from LFW."""
+        return self.embedder_spec.threshold
+
+    @property
+    def match_threshold(self) -> float:
+        """1:N identification threshold (gallery, kiosk): config, else the embedder's open-set default.
+
+        Far higher than the 1:1 threshold: against hundreds of enrolled people a stranger's best
+        match is the maximum of hundreds of impostor scores (`kiosk calibrate` sets it per site).
+        """
+        spec = self.embedder_spec
+        return self.config.recognition.threshold or spec.open_set_threshold or spec.threshold
 
     @cached_property
     def pipeline(self) -> FacePipeline:
@@ -131,7 +141,7 @@ class AppContext:
         from kiosk.gallery import Gallery
 
         model_id = self.pipeline.model_id
-        gallery = Gallery(self.store, model_id, self.pipeline.dim, self.threshold, self.config.recognition.margin,
+        gallery = Gallery(self.store, model_id, self.pipeline.dim, self.match_threshold, self.config.recognition.margin,
                           self.gallery_index_path)
         gallery.ready()
         return gallery

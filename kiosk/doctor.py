@@ -715,7 +715,7 @@ def check_gallery(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
         data: dict[str, Any] = {"model_id": model_id, "db_fingerprint": db_fingerprint, "index": str(index_path),
                                 "templates": len(template_ids), "people": len(set(person_ids.tolist()))}
         start = time.perf_counter()
-        gallery = Gallery(store, model_id, ctx.embedder_spec.dim, ctx.threshold,
+        gallery = Gallery(store, model_id, ctx.embedder_spec.dim, ctx.match_threshold,
                               ctx.config.recognition.margin, index_path)
         gallery.ready()
         data["ready_s"] = round(time.perf_counter() - start, 3)
