@@ -92,6 +92,11 @@ class AppContext:
         spec = self.embedder_spec
         return self.config.recognition.threshold or spec.open_set_threshold or spec.threshold
 
+    @property
+    def match_margin(self) -> float:
+        """Lead over the runner-up person needed to name someone: config, else the embedder's default."""
+        return self.config.recognition.margin or self.embedder_spec.margin
+
     @cached_property
     def pipeline(self) -> FacePipeline:
         """The recognition pipeline of the active pack (models verified and loaded on first use)."""
@@ -141,7 +146,7 @@ class AppContext:
         from kiosk.gallery import Gallery
 
         model_id = self.pipeline.model_id
-        gallery = Gallery(self.store, model_id, self.pipeline.dim, self.match_threshold, self.config.recognition.margin,
+        gallery = Gallery(self.store, model_id, self.pipeline.dim, self.match_threshold, self.match_margin,
                           self.gallery_index_path)
         gallery.ready()
         return gallery

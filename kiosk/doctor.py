@@ -716,7 +716,7 @@ def check_gallery(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
                                 "templates": len(template_ids), "people": len(set(person_ids.tolist()))}
         start = time.perf_counter()
         gallery = Gallery(store, model_id, ctx.embedder_spec.dim, ctx.match_threshold,
-                              ctx.config.recognition.margin, index_path)
+                              ctx.match_margin, index_path)
         gallery.ready()
         data["ready_s"] = round(time.perf_counter() - start, 3)
         size = int(gallery.size)

@@ -28,7 +28,7 @@ def register_ident(eval_sub: argparse._SubParsersAction) -> None:
     p = eval_sub.add_parser("ident", help="LFW open-set identification: rank-1, DIR at FPIR 1 % / 0.1 %")
     p.add_argument("--root", required=True, help="folder with NAME/NAME_0001.jpg images")
     p.add_argument("--margin", type=float, default=None,
-                   help="margin rule (best minus second-best person; default: the config's)")
+                   help="margin rule (best minus second-best person; default: the config's, else the model's)")
     p.add_argument("--people", type=int, default=0, help="only the first N known people (quick run)")
     p.add_argument("--strangers", type=int, default=1000, help="stranger probes (default 1000)")
     p.add_argument("--enroll", type=int, default=1, help="photos enrolled per person (default 1)")
@@ -57,7 +57,7 @@ def cmd_ident(ctx: AppContext, args: argparse.Namespace) -> int:
     from kiosk.eval.ident import build_protocol, evaluate_ident
 
     root = Path(args.root)
-    margin = ctx.config.recognition.margin if args.margin is None else args.margin
+    margin = ctx.match_margin if args.margin is None else args.margin
     protocol = build_protocol(root, enroll=max(1, args.enroll), min_images=max(4, args.enroll + 1),
                               strangers=args.strangers, people=args.people)
     result = evaluate_ident(ctx.pipeline, root, margin, protocol, Path(args.cache) if args.cache else None,
