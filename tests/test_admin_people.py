@@ -274,7 +274,7 @@ def test_privacy_page_sets_retention_and_shows_the_audit_log(qtbot, tmp_path, pi
     page.days.setValue(30)
     assert page.apply() == 1
     assert ctx.store.get_setting(RETENTION_KEY) == "30"
-    assert "1 event(s) deleted" in page.retention_message.text()
+    assert "Deleted now: 1 event(s)" in page.retention_message.text()
     actions = [page.table.item(r, 2).text() for r in range(page.table.rowCount())]
     assert actions[:2] == ["retention", "retention_changed"] and "enroll" in actions
     ctx.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QDate, QStandardPaths, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -90,7 +90,7 @@ class TodayPage(QWidget):
         self.table.setRowCount(len(self.events))
         for r, e in enumerate(self.events):
             cells = (e.ts.astimezone().strftime("%H:%M:%S"), e.name, e.external_id or "", e.group or "",
-                     kind_text(self, e.kind), e.kiosk_id)
+                     kind_text(e.kind), e.kiosk_id)
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
 
@@ -136,7 +136,8 @@ class ExportDialog(QDialog):
         self.group_combo.addItem(self.tr("All groups"), None)
         for g in groups(store):
             self.group_combo.addItem(g, g)
-        folder = default_dir or Path.home()
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        folder = default_dir or (Path(docs) if docs and Path(docs).is_dir() else Path.home())
         self.path_edit = QLineEdit(str(folder / f"attendance-{today.toString('yyyy-MM-dd')}.csv"), self)
         browse = QPushButton(self.tr("Choose…"), self)
         browse.clicked.connect(self.browse)
@@ -187,7 +188,7 @@ class ExportDialog(QDialog):
             self._say(str(exc), error=True)
             return False
         self.rows_written = n
-        self._say(self.tr("Wrote %n row(s) to {path}", "", n).format(path=text))
+        self._say(self.tr("Wrote {n} row(s) to {path}").format(n=n, path=text))
         return True
 
     def _say(self, text: str, error: bool = False) -> None:

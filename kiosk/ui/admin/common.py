@@ -20,12 +20,16 @@ QPushButton { min-height: 56px; min-width: 120px; font-size: 20px; padding: 6px 
 QPushButton:pressed { background: #3b4a60; }
 QPushButton:disabled { color: #6b7380; background: #1d2129; }
 QPushButton[role="primary"] { background: #2e7d32; border-color: #3f9a44; }
+QPushButton[role="primary"]:disabled { background: #1d2a1e; border-color: #2b3a2c; color: #6b7380; }
+QPushButton[role="big"] { min-height: 96px; font-size: 24px; }
+QPushButton[role="thumb"] { min-width: 108px; max-width: 108px; min-height: 108px; max-height: 108px; padding: 2px; }
 QPushButton[role="danger"] { background: #8e2c2c; border-color: #ad3b3b; }
 QPushButton[role="nav"] { text-align: left; min-width: 220px; }
 QPushButton[role="nav"]:checked { background: #3b4a60; border-color: #6b8cc7; }
 QPushButton[role="key"] { min-height: 80px; min-width: 96px; font-size: 32px; font-weight: 600; }
 QLineEdit, QSpinBox, QDateEdit, QComboBox { min-height: 52px; font-size: 20px; padding: 2px 10px;
               background: #1d2129; color: #e5e9f0; border: 1px solid #3b4352; border-radius: 8px; }
+QSpinBox::up-button, QSpinBox::down-button, QDateEdit::drop-down, QComboBox::drop-down { width: 44px; }
 QCheckBox, QRadioButton { font-size: 20px; min-height: 48px; color: #e5e9f0; }
 QCheckBox::indicator, QRadioButton::indicator { width: 32px; height: 32px; }
 QTableView, QListView { font-size: 18px; background: #1d2129; color: #e5e9f0; alternate-background-color: #222733;
@@ -36,7 +40,7 @@ QProgressBar { min-height: 32px; font-size: 18px; }
 
 
 def set_role(widget: QWidget, role: str) -> QWidget:
-    """Give a widget a style role (primary, danger, nav, key, title, hint, error)."""
+    """Give a widget a style role (primary, danger, nav, key, big, thumb, title, hint, error)."""
     widget.setProperty("role", role)
     return widget
 

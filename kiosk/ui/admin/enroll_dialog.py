@@ -146,7 +146,7 @@ class EnrollDialog(QDialog):
         self.thumbs: list[QPushButton] = []
         thumbs_row = QHBoxLayout()
         for i in range(self.rules.max_shots):
-            b = QPushButton(self)
+            b = set_role(QPushButton(self), "thumb")
             b.setFixedSize(THUMB_PX + 12, THUMB_PX + 12)
             b.setIconSize(QSize(THUMB_PX, THUMB_PX))
             b.setToolTip(self.tr("Tap to remove this shot"))

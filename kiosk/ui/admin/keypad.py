@@ -145,7 +145,7 @@ class PinDialog(QDialog):
         elif result.locked:
             self._refresh_lock()
         else:
-            self.message.setText(self.tr("Wrong PIN. %n try(s) left.", "", result.tries_left))
+            self.message.setText(self.tr("Wrong PIN. Tries left: {n}").format(n=result.tries_left))
 
     def _submit_new(self, pin: str) -> None:
         if self._first is None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -157,7 +157,7 @@ class HistoryDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for r, e in enumerate(self.events):
-            for c, text in enumerate((local_time(e.ts), kind_text(self, e.kind), e.kiosk_id)):
+            for c, text in enumerate((local_time(e.ts), kind_text(e.kind), e.kiosk_id)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         title = set_role(QLabel(self.tr("{name}: {n} event(s) in the last {days} days").format(
             name=person.name, n=len(self.events), days=days), self), "title")
@@ -170,10 +170,12 @@ class HistoryDialog(QDialog):
         self.resize(760, 560)
 
 
-def kind_text(widget: QWidget, kind: str) -> str:
+def kind_text(kind: str) -> str:
     """An attendance kind in words (unknown kinds as stored)."""
-    tr = widget.tr
-    return {"checkin": tr("check-in"), "in": tr("in"), "out": tr("out")}.get(kind, kind)
+    words = {"checkin": QCoreApplication.translate("Attendance", "check-in"),
+             "in": QCoreApplication.translate("Attendance", "in"),
+             "out": QCoreApplication.translate("Attendance", "out")}
+    return words.get(kind, kind)
 
 
 class PeoplePage(QWidget):
@@ -240,7 +242,7 @@ class PeoplePage(QWidget):
         """Reload the list (keeps the search)."""
         self.model.load(self.search.text())
         n = len(self.model.people)
-        self.count_label.setText(self.tr("%n person(s)", "", n))
+        self.count_label.setText(self.tr("{n} person(s)").format(n=n))
         self._refresh_buttons()
 
     def selected(self) -> PersonInfo | None:

@@ -103,7 +103,7 @@ class PhotoEnrollDialog(QDialog):
         self.task.progress.connect(self._on_progress)
         self.task.succeeded.connect(self._on_done)
         self.task.failed.connect(self.error_label.setText)
-        self.status.setText(self.tr("Looking for the face in %n photo(s)…", "", len(self.images)))
+        self.status.setText(self.tr("Looking for the face in {n} photo(s)…").format(n=len(self.images)))
         self._refresh_buttons()
         self.task.start()
 
@@ -132,8 +132,8 @@ class PhotoEnrollDialog(QDialog):
             self.faces.addItem(item)
         for r in self.rejected:
             self.skipped.addItem(_rejected_item(r))
-        self.status.setText(self.tr("%n usable photo(s).", "", len(self.shots)) + " "
-                            + self.tr("%n skipped.", "", len(self.rejected)))
+        self.status.setText(self.tr("Usable photos: {n}. Skipped: {skipped}.").format(
+            n=len(self.shots), skipped=len(self.rejected)))
         self._refresh_buttons()
 
     @property

@@ -41,6 +41,7 @@ class PrivacyPage(QWidget):
         self.days.setSuffix(self.tr(" days"))
         self.days.setSpecialValueText(self.tr("keep forever"))
         self.days.setValue(retention_days(store, default_retention))
+        self.days.setMinimumWidth(260)
         self.apply_button = set_role(QPushButton(self.tr("Save and apply"), self), "primary")
         self.apply_button.clicked.connect(self.apply)
         self.retention_message = QLabel(self)
@@ -69,7 +70,10 @@ class PrivacyPage(QWidget):
         layout.addWidget(set_role(QLabel(self.tr("Privacy"), self), "title"))
         layout.addLayout(keep)
         layout.addWidget(self.retention_message)
-        layout.addWidget(self.pin_button, 0)
+        pin_row = QHBoxLayout()
+        pin_row.addWidget(self.pin_button)
+        pin_row.addStretch(1)
+        layout.addLayout(pin_row)
         layout.addLayout(log_head)
         layout.addWidget(self.table, 1)
         self.refresh_audit()
@@ -81,8 +85,8 @@ class PrivacyPage(QWidget):
         n = apply_retention(self.store, days)
         if days:
             self.retention_message.setText(
-                self.tr("Attendance older than {days} days is deleted every day. %n event(s) deleted now.", "", n)
-                .format(days=days))
+                self.tr("Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).")
+                .format(days=days, n=n))
         else:
             self.retention_message.setText(self.tr("Attendance is kept forever."))
         self.refresh_audit()
