@@ -108,7 +108,7 @@ def main() -> None:
             allk = np.stack([fill(kps_cache[f"{det_id}@{s}{f}"], kps_cache[f"{det_id}@{sizes[0]}"])
                              for s in sizes for f in ("", "F")])
             run(f"{det_id}@{'+'.join(map(str, sizes))} flip + kpsTTA all", np.nanmean(allk, axis=0))
-    json.dump(results, open(OUT / "lfw_levers.json", "w"), indent=1)
+    (OUT / "lfw_levers.json").write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":

@@ -105,18 +105,23 @@ class AppContext:
 
         return Store.open(self.database_url)
 
+    @property
+    def gallery_index_path(self) -> Path:
+        """The persisted index of the active embedder for this database (derived data, rebuildable)."""
+        import hashlib
+
+        # One index file per database and embedder: a kiosk pointed at another database never reuses it.
+        tag = hashlib.sha256(self.database_url.encode()).hexdigest()[:10]
+        return paths.cache_dir() / f"gallery-{self.pack.embedder}-{tag}.usearch"
+
     @cached_property
     def gallery(self) -> Gallery:
         """The usearch gallery of the active embedder, verified against the database (ready to match)."""
-        import hashlib
-
         from kiosk.gallery import Gallery
 
         model_id = self.pipeline.model_id
-        # One index file per database and embedder: a kiosk pointed at another database never reuses it.
-        tag = hashlib.sha256(self.database_url.encode()).hexdigest()[:10]
         gallery = Gallery(self.store, model_id, self.pipeline.dim, self.threshold, self.config.recognition.margin,
-                          paths.cache_dir() / f"gallery-{model_id}-{tag}.usearch")
+                          self.gallery_index_path)
         gallery.ready()
         return gallery
 

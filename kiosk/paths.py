@@ -47,17 +47,31 @@ def log_dir() -> Path:
     return home_dir() / "logs"
 
 
+def frozen_bundle_dir() -> Path | None:
+    """Where a PyInstaller bundle unpacked its read-only files (``sys._MEIPASS``), else None."""
+    if not getattr(sys, "frozen", False):
+        return None
+    return Path(getattr(sys, "_MEIPASS", Path(sys.executable).resolve().parent))
+
+
 def repo_root() -> Path | None:
-    """The source checkout this package runs from, if any (editable install or PyInstaller)."""
-    if getattr(sys, "frozen", False):  # PyInstaller one-dir bundle
-        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
+    """The folder the app runs from: the source checkout (editable install), or, in a PyInstaller
+    one-dir bundle, the folder holding the ``kiosk`` executable (``dist/kiosk``, ``/opt/kiosk``).
+
+    Frozen, this is the executable's folder rather than ``sys._MEIPASS`` (PyInstaller 6 puts the
+    bundled files in its ``_internal`` subfolder) so that ``repo_root() / "models"`` is the visible
+    ``models`` folder an installer fills and a site admin can see.
+    """
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent
     root = Path(__file__).resolve().parent.parent
     return root if (root / "models" / "models.toml").is_file() else None
 
 
 def bundled(relative: str) -> Path:
-    """A file shipped with the app: from the checkout, else from the wheel's ``kiosk/_bundled``."""
-    root = repo_root()
-    if root is not None and (root / relative).exists():
-        return root / relative
+    """A file shipped with the app: from the checkout, else the frozen bundle, else the wheel's
+    ``kiosk/_bundled``."""
+    for root in (repo_root(), frozen_bundle_dir()):
+        if root is not None and (root / relative).exists():
+            return root / relative
     return Path(__file__).resolve().parent / "_bundled" / relative

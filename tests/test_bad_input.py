@@ -19,13 +19,14 @@ def make(tmp_path, name, writer):
     return p
 
 
+OBAMA = str(EXAMPLES / "obama.jpg")
 CASES = {
     "not_an_image.jpg": lambda p: p.write_text("hello, I am text"),
     "empty.jpg": lambda p: p.write_bytes(b""),
     "truncated.jpg": lambda p: p.write_bytes((EXAMPLES / "obama.jpg").read_bytes()[:20000]),
-    "grey.png": lambda p: cv2.imwrite(str(p), cv2.cvtColor(cv2.imread(str(EXAMPLES / "obama.jpg")), cv2.COLOR_BGR2GRAY)),
-    "rgba.png": lambda p: cv2.imwrite(str(p), cv2.cvtColor(cv2.imread(str(EXAMPLES / "obama.jpg")), cv2.COLOR_BGR2BGRA)),
-    "deep16.png": lambda p: cv2.imwrite(str(p), cv2.imread(str(EXAMPLES / "obama.jpg")).astype(np.uint16) * 257),
+    "grey.png": lambda p: cv2.imwrite(str(p), cv2.cvtColor(cv2.imread(OBAMA), cv2.COLOR_BGR2GRAY)),
+    "rgba.png": lambda p: cv2.imwrite(str(p), cv2.cvtColor(cv2.imread(OBAMA), cv2.COLOR_BGR2BGRA)),
+    "deep16.png": lambda p: cv2.imwrite(str(p), cv2.imread(OBAMA).astype(np.uint16) * 257),
     "one_pixel.png": lambda p: cv2.imwrite(str(p), np.zeros((1, 1, 3), np.uint8)),
     "huge.png": lambda p: cv2.imwrite(str(p), np.full((8000, 8000, 3), 128, np.uint8)),
 }

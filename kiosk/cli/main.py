@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "kiosk.cli.cmd_config",
     "kiosk.cli.cmd_people",
     "kiosk.cli.cmd_export",
+    "kiosk.cli.cmd_doctor",
 )
 
 

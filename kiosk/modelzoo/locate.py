@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ import platformdirs
 
 from kiosk.errors import ModelError
 from kiosk.modelzoo.manifest import ModelSpec
-from kiosk.paths import APP_NAME, cache_dir, repo_root
+from kiosk.paths import APP_NAME, cache_dir, home_dir, repo_root
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +41,15 @@ def default_model_dirs(
         dirs.append(("config [models] dir", Path(config_dir).expanduser()))
     root = repo_root()
     if root is not None:
-        dirs.append(("repository models/", root / "models"))
-    dirs.append(("user data dir", Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "models"))
+        label = "app folder models/" if getattr(sys, "frozen", False) else "repository models/"
+        dirs.append((label, root / "models"))
+    user_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "models"
+    # The data home (KIOSK_HOME, e.g. /var/lib/kiosk for the service user) is where an admin
+    # looks first; it differs from the per-user data dir whenever KIOSK_HOME or --home is set.
+    home_models = home_dir() / "models"
+    if home_models != user_dir:
+        dirs.append(("data home models/", home_models))
+    dirs.append(("user data dir", user_dir))
     return dirs
 
 
