@@ -141,6 +141,12 @@ class AdminAuth:
         self.store.audit(actor, "admin_pin_changed" if changed else "admin_pin_set",
                          "admin PIN changed" if changed else "admin PIN set (first run)")
 
+    def unlock(self, actor: str = "cli") -> None:
+        """End a lockout and clear the failure count (``kiosk admin unlock`` on the machine itself)."""
+        self.store.set_setting(LOCKED_UNTIL_KEY, "0")
+        self.store.set_setting(FAILURES_KEY, "0")
+        self.store.audit(actor, "admin_unlock", "admin lockout cleared")
+
     def check(self, pin: str, actor: str = "admin") -> PinCheck:
         """Try a PIN: success resets the failures; the ``max_tries``-th failure in a row locks admin."""
         stored = self.store.get_setting(PIN_KEY)
