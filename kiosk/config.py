@@ -21,6 +21,7 @@ class ModelsConfig:
     det_threshold: float = 0.5
     threads: int = 0
     flip: bool = True
+    refine_kps: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +175,7 @@ det_size = 640          # detector input: long side in pixels (smaller = faster,
 det_threshold = 0.5     # detector score threshold
 threads = 0             # ONNX Runtime threads per model (0 = one per core)
 flip = true             # add the mirrored face's embedding (more accurate, 2x embed time)
+refine_kps = true       # average keypoints with the mirrored face's (more accurate, +1 small detection)
 
 [recognition]
 threshold = 0.0         # cosine threshold for a match; 0 = the model's calibrated default

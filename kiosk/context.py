@@ -88,6 +88,7 @@ class AppContext:
                 det_threshold=m.det_threshold,
                 threads=self.overrides.threads if self.overrides.threads is not None else m.threads,
                 flip=m.flip,
+                refine_kps=m.refine_kps,
                 min_face_px=0.0,
             ),
         )

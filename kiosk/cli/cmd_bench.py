@@ -41,7 +41,7 @@ def cmd_pipeline(ctx: AppContext, args: argparse.Namespace) -> int:
     result = bench_pipeline(ctx.pipeline, frame, repeat=args.repeat)
     info = {"image": image_path, "frame": "640x480", "detector": ctx.pack.detector,
             "embedder": ctx.pack.embedder, "det_size": ctx.pipeline.detector.input_size,
-            "flip": ctx.pipeline.embedder.flip}
+            "flip": ctx.pipeline.embedder.flip, "refine_kps": ctx.pipeline.refine_kps}
     if args.json:
         emit_json({**result, **info})
     else:

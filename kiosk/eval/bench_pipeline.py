@@ -32,10 +32,13 @@ def _median_ms(fn: Callable[[], object], repeat: int) -> float:
 
 
 def bench_pipeline(pipeline: FacePipeline, frame: np.ndarray, repeat: int = 100, warmup: int = 10) -> dict[str, float]:
-    """Median ms of detect, align, embed, the whole pipeline, and the two models alone.
+    """Median ms of detect, refine, align, embed, the whole pipeline, and every network call alone.
 
-    Stages are interleaved round by round so a CPU frequency change or a neighbour's load hits
-    every stage alike, and raw is measured in the same run as total.
+    "raw" is the ONNX Runtime time of each network call the pipeline makes on this frame: the
+    detector on the frame, the detector on the mirrored face crop (keypoint refinement, when on) and
+    the embedder on the crop and its mirror (flip fusion, when on); the overhead ratio is what the
+    code around those calls costs. Stages are interleaved round by round so a CPU frequency change
+    or a neighbour's load hits every stage alike, and raw is measured in the same run as total.
     """
     det = pipeline.detector
     emb = pipeline.embedder
@@ -45,17 +48,23 @@ def bench_pipeline(pipeline: FacePipeline, frame: np.ndarray, repeat: int = 100,
     d = dets[0]
     crop = emb.align(frame, d.kps)
     det_blob, _ = det.prepare(frame)
+    size = det.input_size
+    refine_blob, _ = det.prepare(np.zeros((size, size, 3), np.uint8))
     flip_crops = [crop, np.ascontiguousarray(crop[:, ::-1])] if emb.flip else [crop]
     emb_blob = emb.blob(flip_crops)
 
     stages: dict[str, Callable[[], object]] = {
         "detect": lambda: pipeline.detect(frame),
+        "refine": lambda: pipeline.refined_keypoints(frame, d),
         "align": lambda: emb.align(frame, d.kps),
         "embed": lambda: emb.embed([crop]),
         "total": lambda: pipeline.process(frame),
         "raw_detect": lambda: det.raw_forward(det_blob),
+        "raw_refine": lambda: det.raw_forward(refine_blob),
         "raw_embed": lambda: emb.raw_forward(emb_blob),
     }
+    if not pipeline.refine_kps:
+        del stages["refine"], stages["raw_refine"]
     for _ in range(warmup):
         for fn in stages.values():
             fn()
@@ -65,13 +74,15 @@ def bench_pipeline(pipeline: FacePipeline, frame: np.ndarray, repeat: int = 100,
         for name, fn in stages.items():
             samples[name].append(_median_ms(fn, rounds))
     med = {k: float(np.median(v)) for k, v in samples.items()}
-    raw = med["raw_detect"] + med["raw_embed"]
+    raw = med["raw_detect"] + med.get("raw_refine", 0.0) + med["raw_embed"]
     return {
         "detect_ms": round(med["detect"], 3),
+        "refine_ms": round(med.get("refine", 0.0), 3),
         "align_ms": round(med["align"], 3),
         "embed_ms": round(med["embed"], 3),
         "total_ms": round(med["total"], 3),
         "raw_detect_ms": round(med["raw_detect"], 3),
+        "raw_refine_ms": round(med.get("raw_refine", 0.0), 3),
         "raw_embed_ms": round(med["raw_embed"], 3),
         "raw_ms": round(raw, 3),
         "overhead_ratio": round(med["total"] / raw, 4),

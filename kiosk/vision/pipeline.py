@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from kiosk.modelzoo.locate import ModelLocator
@@ -24,7 +25,15 @@ class PipelineOptions:
     det_threshold: float = 0.5
     threads: int = 0
     flip: bool = True
+    refine_kps: bool = True
     min_face_px: float = 0.0
+
+
+# Keypoint order after a horizontal mirror: the eyes and the mouth corners swap sides.
+MIRROR_KPS = np.array([1, 0, 2, 4, 3])
+# Side of the square around a face (x its larger box side) that is re-detected mirrored: about the
+# context an LFW image gives its face, where the refinement was measured.
+REFINE_CONTEXT = 1.8
 
 
 class FacePipeline:
@@ -34,10 +43,12 @@ class FacePipeline:
     carry the colour swap and normalisation the models need.
     """
 
-    def __init__(self, detector: FaceDetector, embedder: FaceEmbedder, min_face_px: float = 0.0) -> None:
+    def __init__(self, detector: FaceDetector, embedder: FaceEmbedder, min_face_px: float = 0.0,
+                 refine_kps: bool = True) -> None:
         self.detector = detector
         self.embedder = embedder
         self.min_face_px = min_face_px
+        self.refine_kps = refine_kps
 
     @classmethod
     def build(cls, manifest: Manifest, locator: ModelLocator, options: PipelineOptions) -> FacePipeline:
@@ -51,7 +62,7 @@ class FacePipeline:
         detector = create_detector(locator.resolve(det_spec), det_spec, options.det_size, options.threads,
                                    options.det_threshold)
         embedder = FaceEmbedder(locator.resolve(emb_spec), emb_spec, options.threads, options.flip)
-        return cls(detector, embedder, options.min_face_px)
+        return cls(detector, embedder, options.min_face_px, options.refine_kps)
 
     @property
     def dim(self) -> int:
@@ -70,10 +81,41 @@ class FacePipeline:
             dets = [d for d in dets if min(d.width, d.height) >= self.min_face_px]
         return dets
 
+    def refined_keypoints(self, frame: np.ndarray, det: Detection) -> np.ndarray:
+        """The detection's keypoints averaged with those found on its mirror image.
+
+        Test-time augmentation for alignment: a detector's landmark errors are partly asymmetric, and
+        averaging with the mirrored face's landmarks cancels them (LFW 99.42 % -> 99.48 %, README).
+        One warpAffine cuts, scales and mirrors the face's surroundings into a square of the detector's
+        input size, so this costs one small detection per embedded face, never a full frame.
+        """
+        x1, y1, x2, y2 = det.box
+        size = self.detector.input_size
+        side = REFINE_CONTEXT * max(x2 - x1, y2 - y1)
+        s = size / side
+        cx, cy = (x1 + x2) / 2.0, (y1 + y2) / 2.0
+        # frame -> mirrored crop: u = -s (x - cx) + size/2, v = s (y - cy) + size/2
+        m = np.array([[-s, 0.0, s * cx + size / 2.0], [0.0, s, -s * cy + size / 2.0]])
+        crop = cv2.warpAffine(frame, m, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        found = self.detector.detect(crop)
+        if not found:
+            return det.kps
+        best = min(found, key=lambda d: abs(d.box[0] + d.box[2] - size) + abs(d.box[1] + d.box[3] - size))
+        k = best.kps[MIRROR_KPS].astype(np.float64)
+        back = np.empty_like(k)
+        back[:, 0] = cx - (k[:, 0] - size / 2.0) / s
+        back[:, 1] = cy + (k[:, 1] - size / 2.0) / s
+        # A far-off match is another face: keep the original keypoints then.
+        if np.abs(back - det.kps).max() > 0.25 * max(x2 - x1, y2 - y1):
+            return det.kps
+        return ((det.kps + back) / 2.0).astype(np.float32)
+
     def embed_detections(self, frame: np.ndarray, dets: list[Detection]) -> list[Face]:
         """Align and embed the given detections of ``frame`` (the tracker picks which)."""
         if not dets:
             return []
+        if self.refine_kps:
+            dets = [Detection(d.box, d.score, self.refined_keypoints(frame, d)) for d in dets]
         crops = [self.embedder.align(frame, d.kps) for d in dets]
         embs = self.embedder.embed(crops)
         return [
