@@ -57,6 +57,24 @@ def test_collector_takes_varied_shots_of_lin_from_the_clip(pipeline) -> None:
             assert sims[i, j] <= rules.max_similarity or abs(yaws[i] - yaws[j]) >= rules.min_yaw_step
 
 
+def test_a_looping_clip_gives_no_repeated_or_profile_shots(pipeline) -> None:
+    # A camera is never a loop, but a looping demo video (or a frozen camera) repeats frames exactly:
+    # they must not fill the shots, and a profile never becomes one (the refined keypoints decide).
+    t = [0.0]
+    rules = CaptureRules(max_shots=8)
+    c = ShotCollector(pipeline, 0.30, rules, clock=lambda: t[0])
+    for loop in range(2):
+        for ts, frame in _clip_frames(step=2):
+            t[0] = loop * 10.0 + ts
+            c.analyse(frame)
+    lin = pipeline.largest_face(read_image(LIN_PNG))
+    emb = np.stack([s.face.embedding for s in c.shots])
+    sims = emb @ emb.T - 2 * np.eye(len(c.shots))
+    assert len(c.shots) >= rules.min_shots and sims.max() <= rules.same_frame_similarity
+    assert all(abs(s.face.quality.yaw_deg) <= rules.max_yaw_deg for s in c.shots)
+    assert (emb @ lin.embedding).min() > 0.30
+
+
 def _good_frame() -> np.ndarray:
     cap = cv2.VideoCapture(str(CLIP))
     cap.set(cv2.CAP_PROP_POS_FRAMES, 156)

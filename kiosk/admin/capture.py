@@ -49,7 +49,8 @@ class CaptureRules:
     second, in face sizes, above which the face is "moving"; min_gap_s: time between shots;
     max_similarity / min_yaw_step: a new shot must differ from every earlier one by embedding
     (cosine at most this) or by head turn (at least this many degrees); relax_after_s: after this
-    long without a varied shot, any good frame will do (a person who holds perfectly still).
+    long without a varied shot, any good frame will do (a person who holds perfectly still) except
+    a near copy of a shot (cosine above same_frame_similarity: the same picture again).
     """
 
     min_face_px: float = 64.0
@@ -65,6 +66,7 @@ class CaptureRules:
     max_similarity: float = 0.92
     min_yaw_step: float = 8.0
     relax_after_s: float = 3.0
+    same_frame_similarity: float = 0.985
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -185,6 +187,10 @@ class ShotCollector:
             return result(Hint.FACE_CAMERA)
         face = self.pipeline.embed_detections(frame, [subject])[0]
         q = face.quality
+        # Again on the keypoints the embedder used (the pipeline may refine them): a profile whose raw
+        # landmarks looked frontal must not slip through.
+        if abs(q.yaw_deg) > r.max_yaw_deg:
+            return result(Hint.FACE_CAMERA, q)
         if q.brightness < r.min_brightness:
             return result(Hint.TOO_DARK, q)
         if q.brightness > r.max_brightness:
@@ -206,8 +212,10 @@ class ShotCollector:
         since = now - self._taken[-1].at
         if since < self.rules.min_gap_s:
             return False
+        sims = [float(embedding @ t.shot.face.embedding) for t in self._taken]
+        if max(sims) > self.rules.same_frame_similarity:
+            return False  # the same picture again (a frozen camera, a looping video) teaches nothing
         if since >= self.rules.relax_after_s:
             return True
-        sims = [float(embedding @ t.shot.face.embedding) for t in self._taken]
         yaw_steps = [abs(yaw - t.shot.face.quality.yaw_deg) for t in self._taken]
         return max(sims) <= self.rules.max_similarity or min(yaw_steps) >= self.rules.min_yaw_step
