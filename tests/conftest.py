@@ -62,3 +62,21 @@ def run_cli(*args: str, home: Path | None = None, env: dict[str, str] | None = N
     e.update(env or {})
     return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True, env=e,
                           timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared (or KIOSK_SHARED): models and data."""
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    """Where the model files are."""
+    return MODELS
+
+
+@pytest.fixture(scope="session")
+def video_dir() -> Path:
+    """The Hamilton clip and the two reference portraits."""
+    return VIDEO

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kiosk.cli.common import emit_json
 from kiosk.context import AppContext
+from kiosk.errors import KioskError
 from kiosk.eval.bench_pipeline import bench_pipeline, fit_frame
 from kiosk.paths import repo_root
 from kiosk.vision.image_io import read_image
@@ -32,6 +33,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     pipe.add_argument("--repeat", type=int, default=100)
     pipe.add_argument("--json", action="store_true", help="print JSON")
     pipe.set_defaults(func=cmd_pipeline)
+    kio = s.add_parser("kiosk", help="the kiosk window on a video in real time: decision latency, display fps, "
+                                     "longest UI stall (throwaway database)")
+    kio.add_argument("--source", required=True, help="a video file (played at its own frame rate)")
+    kio.add_argument("--enroll", action="append", default=[], metavar="PORTRAIT",
+                     help="enroll this portrait before playing (repeatable; name = file name)")
+    kio.add_argument("--size", default="1280x720", help="window size WxH (default 1280x720)")
+    kio.add_argument("--json", action="store_true", help="print JSON")
+    kio.set_defaults(func=cmd_kiosk)
 
 
 def cmd_pipeline(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -47,4 +56,21 @@ def cmd_pipeline(ctx: AppContext, args: argparse.Namespace) -> int:
     else:
         for k, v in result.items():
             print(f"{k:16} {v}")
+    return 0
+
+
+def cmd_kiosk(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Benchmark the running kiosk window on a video."""
+    from kiosk.ui.bench import bench_kiosk
+
+    try:
+        w, h = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        raise KioskError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1280x720") from None
+    result = bench_kiosk(ctx, args.source, args.enroll, w, h)
+    if args.json:
+        emit_json(result)
+    else:
+        for k, v in result.items():
+            print(f"{k:24} {v}")
     return 0

@@ -21,7 +21,7 @@ class PipelineOptions:
 
     detector: str = "det_500m"
     embedder: str = "mobilefacenet_128d"
-    det_size: int = 640
+    det_size: int = 320
     det_threshold: float = 0.5
     threads: int = 0
     flip: bool = True

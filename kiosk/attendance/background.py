@@ -1,0 +1,118 @@
+"""Recognition off the display thread: one inference in flight, the newest frame wins.
+
+The camera hands every frame to ``submit``; a frame the worker has not started on yet is simply
+replaced by the next one (a single-slot mailbox), so recognition always works on the newest picture
+and never falls behind a queue of stale frames.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from kiosk.attendance.recognizer import FrameRecognizer, FrameResult
+from kiosk.camera.loop import Frame
+from kiosk.camera.mailbox import LatestSlot
+
+log = logging.getLogger(__name__)
+
+NICE_INCREMENT = 5
+
+
+class BackgroundRecognizer:
+    """Runs a FrameRecognizer on its own thread and reports each FrameResult through ``on_result``.
+
+    on_result runs on the worker thread (the window turns it into a queued Qt signal).
+    on_error gets a message when processing a frame fails; the worker carries on with the next one.
+    """
+
+    def __init__(self, recognizer: FrameRecognizer, on_result: Callable[[FrameResult], None],
+                 on_error: Callable[[str], None] | None = None,
+                 on_idle: Callable[[], None] | None = None, idle_every_s: float = 30.0,
+                 lower_priority: bool = True) -> None:
+        self.recognizer = recognizer
+        self.on_result = on_result
+        self.on_error = on_error or (lambda message: None)
+        self.on_idle = on_idle
+        self.idle_every_s = idle_every_s
+        self.lower_priority = lower_priority
+        self.slot: LatestSlot[Frame] = LatestSlot()
+        self.processed = 0
+        self.max_pending = 0
+        self._reset = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, frame: Frame) -> None:
+        """Offer a frame (any thread, never blocks); replaces a frame not yet started on."""
+        self.slot.put(frame)
+        # The slot holds one item by construction; this is the proof the tests and benchmark read.
+        self.max_pending = max(self.max_pending, self.slot.pending)
+
+    def reset_tracks(self) -> None:
+        """Drop all tracks before the next frame (the camera reconnected: a new scene)."""
+        self._reset.set()
+
+    @property
+    def dropped(self) -> int:
+        """Frames replaced before recognition got to them."""
+        return self.slot.dropped
+
+    def start(self) -> None:
+        """Start the worker thread."""
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self.run, name="kiosk-recognition", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _yield_to_display() -> None:
+        # On Linux a thread has its own nice value: recognition a little below the camera and the UI
+        # means a busy CPU delays the next inference, never a paint (best effort; elsewhere a no-op).
+        if sys.platform.startswith("linux"):
+            try:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE_INCREMENT)
+            except (OSError, AttributeError):
+                log.debug("could not lower the recognition thread's priority", exc_info=True)
+
+    def run(self) -> None:
+        """The worker loop (runs until ``stop``)."""
+        if self.lower_priority:
+            self._yield_to_display()
+        last_idle = time.monotonic()
+        if self.on_idle is not None:
+            self._call_idle()
+        while not self.slot.closed:
+            frame = self.slot.take(timeout=0.5)
+            if self.on_idle is not None and time.monotonic() - last_idle >= self.idle_every_s:
+                last_idle = time.monotonic()
+                self._call_idle()
+            if frame is None:
+                continue
+            if self._reset.is_set():
+                self._reset.clear()
+                self.recognizer.reset()
+            try:
+                result = self.recognizer.process(frame.image, frame.index, frame.video_time_s)
+            except Exception as exc:  # one bad frame must not stop the kiosk
+                log.exception("recognition failed on frame %d", frame.index)
+                self.on_error(str(exc) or type(exc).__name__)
+                continue
+            self.processed += 1
+            self.on_result(result)
+
+    def _call_idle(self) -> None:
+        try:
+            self.on_idle()  # type: ignore[misc]
+        except Exception:
+            log.exception("periodic recognition task failed")
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the worker after its current frame."""
+        self.slot.close()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None

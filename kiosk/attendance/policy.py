@@ -1,0 +1,136 @@
+"""When a recognised person counts as checked in: daily, in/out or cooldown, decided from the database.
+
+The last event comes from the store every time (never from memory), so a restart, a second window
+or a second kiosk on the same database cannot count anyone twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+POLICIES = ("daily", "inout", "cooldown")
+
+
+class EventLike(Protocol):
+    """What a policy reads from the last event (kiosk.store.EventInfo)."""
+
+    kind: str
+    ts: datetime
+
+
+class EventStore(Protocol):
+    """The two store calls attendance needs (implemented by kiosk.store.Store)."""
+
+    def last_event(self, person_id: int) -> EventLike | None: ...
+
+    def record_event(self, person_id: int, kiosk_id: str, kind: str, ts: datetime, similarity: float) -> int: ...
+
+
+def _aware(ts: datetime) -> datetime:
+    # A database that drops the zone (SQLite) hands back naive datetimes: the store writes UTC.
+    return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
+
+
+def local_day(ts: datetime) -> object:
+    """The calendar day of ``ts`` in this computer's time zone."""
+    return _aware(ts).astimezone().date()
+
+
+@dataclass(frozen=True, slots=True)
+class AttendancePolicy:
+    """Which event (if any) a recognition at ``now`` records, given the person's last event.
+
+    daily:    "checkin" once per local calendar day.
+    inout:    "in" first each day, then "out", "in", ... each at least ``cooldown_s`` after the last.
+    cooldown: "checkin" on every pass at least ``cooldown_s`` after the last.
+    """
+
+    name: str = "daily"
+    cooldown_s: float = 300.0
+
+    def __post_init__(self) -> None:
+        if self.name not in POLICIES:
+            raise ValueError(f"unknown attendance policy {self.name!r} (one of {', '.join(POLICIES)})")
+
+    def decide(self, last: EventLike | None, now: datetime) -> str | None:
+        """The kind to record ("checkin", "in", "out"), or None when this pass does not count."""
+        if last is None:
+            return "in" if self.name == "inout" else "checkin"
+        last_ts = _aware(last.ts)
+        since = _aware(now) - last_ts
+        if self.name == "daily":
+            return None if local_day(last_ts) == local_day(now) else "checkin"
+        if self.name == "cooldown":
+            return "checkin" if since >= timedelta(seconds=self.cooldown_s) else None
+        # inout: a new day always starts with IN (a forgotten OUT yesterday does not flip today).
+        if local_day(last_ts) != local_day(now):
+            return "in"
+        if since < timedelta(seconds=self.cooldown_s):
+            return None
+        return "out" if last.kind == "in" else "in"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What recording one recognition did.
+
+    kind: the event written ("checkin", "in", "out"), or None when the policy said it does not count.
+    ts: when it was written; previous_ts: the person's last event before (None: first ever).
+    error: why it could not be written (database down), else None.
+    """
+
+    kind: str | None
+    ts: datetime
+    previous_kind: str | None = None
+    previous_ts: datetime | None = None
+    event_id: int | None = None
+    error: str | None = None
+
+    @property
+    def recorded(self) -> bool:
+        """True when an event was written."""
+        return self.kind is not None and self.error is None
+
+
+def default_kiosk_id(configured: str = "") -> str:
+    """The kiosk's name in events: the config's ``attendance.kiosk_id``, else the host name."""
+    return configured.strip() or socket.gethostname() or "kiosk"
+
+
+def local_now() -> datetime:
+    """The current time, zone-aware in this computer's zone."""
+    return datetime.now().astimezone()
+
+
+class AttendanceRecorder:
+    """Applies the policy against the store and writes the event."""
+
+    def __init__(self, store: EventStore, policy: AttendancePolicy, kiosk_id: str,
+                 clock: Callable[[], datetime] = local_now) -> None:
+        self.store = store
+        self.policy = policy
+        self.kiosk_id = kiosk_id
+        self.clock = clock
+
+    def record(self, person_id: int, similarity: float, now: datetime | None = None) -> Outcome:
+        """Record a recognition of ``person_id`` if the policy counts it; never raises for a database error."""
+        now = now or self.clock()
+        try:
+            last = self.store.last_event(person_id)
+            kind = self.policy.decide(last, now)
+            prev_kind = last.kind if last is not None else None
+            prev_ts = _aware(last.ts) if last is not None else None
+            if kind is None:
+                return Outcome(None, now, prev_kind, prev_ts)
+            event_id = self.store.record_event(person_id, self.kiosk_id, kind, now, float(similarity))
+            return Outcome(kind, now, prev_kind, prev_ts, event_id)
+        except Exception as exc:  # the database is down or locked: greet, say so, keep running
+            log.exception("could not record attendance for person %s", person_id)
+            return Outcome(None, now, error=str(exc) or type(exc).__name__)

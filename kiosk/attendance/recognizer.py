@@ -1,0 +1,215 @@
+"""One frame in, tracked and identified faces plus check-ins out: detect, track, embed, vote, record.
+
+The same object serves the kiosk window (on its worker thread) and ``kiosk run`` (headless), so the
+two can never disagree about who checked in.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal, Protocol
+
+import numpy as np
+
+from kiosk.attendance.policy import AttendanceRecorder, local_now
+from kiosk.attendance.tracker import IoUTracker, Track
+from kiosk.attendance.vote import MatchLike
+from kiosk.config import RecognitionConfig
+
+if TYPE_CHECKING:
+    from kiosk.vision.pipeline import FacePipeline
+
+log = logging.getLogger(__name__)
+
+TrackState = Literal["deciding", "known", "unknown", "far"]
+
+
+class Matcher(Protocol):
+    """The gallery side: one embedding in, the best person (or nobody) out (kiosk.gallery.Gallery)."""
+
+    def match(self, embedding: np.ndarray) -> MatchLike: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TrackView:
+    """A face to draw: its box, state (known / unknown / deciding / far) and, when known, who."""
+
+    track_id: int
+    box: tuple[float, float, float, float]
+    state: TrackState
+    person_id: int | None = None
+    name: str | None = None
+    similarity: float = 0.0
+    missing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Greeting:
+    """A person was recognised on a track: what was recorded and how fast.
+
+    kind: the event written ("checkin", "in", "out"), or None when the policy did not count this pass
+    (already checked in today); at: the event time (or the earlier event's time when not recorded);
+    latency_s: video time from the track's first frame to this decision.
+    """
+
+    track_id: int
+    person_id: int
+    name: str
+    similarity: float
+    kind: str | None
+    at: datetime
+    previous_at: datetime | None
+    frame_index: int
+    video_time_s: float
+    latency_s: float
+    error: str | None = None
+
+    @property
+    def recorded(self) -> bool:
+        """True when this recognition wrote an attendance event."""
+        return self.kind is not None and self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownFace:
+    """A track decided "not in the gallery" (the screen shows guidance once per track)."""
+
+    track_id: int
+    frame_index: int
+    video_time_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class FrameResult:
+    """Everything the screen needs about one processed frame."""
+
+    frame_index: int
+    video_time_s: float
+    tracks: tuple[TrackView, ...]
+    greetings: tuple[Greeting, ...] = ()
+    unknowns: tuple[UnknownFace, ...] = ()
+    infer_ms: float = 0.0
+    embedded: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RecognizerSettings:
+    """Tracking and voting knobs (from [recognition] in the config)."""
+
+    votes: int = 2
+    embed_every: int = 2
+    min_face_px: float = 40.0
+    iou_threshold: float = 0.3
+    max_missed: int = 5
+    max_embed_per_frame: int = 4
+    # Decided tracks are re-checked now and then: a cut or a swap must not keep a wrong name on screen.
+    reverify_known_every: int = 10
+    reverify_unknown_every: int = 4
+    # Two embeddings on one track this dissimilar are two different faces (a scene cut, people swapping
+    # places within the IoU gate): the track is split. Frames of one face score far above this.
+    split_below: float = 0.2
+
+    @classmethod
+    def from_config(cls, rc: RecognitionConfig) -> RecognizerSettings:
+        """Settings from the config's [recognition] section."""
+        return cls(votes=rc.votes, embed_every=rc.embed_every, min_face_px=float(rc.min_face_px),
+                   reverify_known_every=max(10, 5 * rc.embed_every),
+                   reverify_unknown_every=max(4, 2 * rc.embed_every))
+
+
+class FrameRecognizer:
+    """Turns frames into tracked, identified faces and attendance events.
+
+    pipeline: a kiosk.vision.pipeline.FacePipeline; matcher: the gallery; recorder: attendance
+    (None: recognise and greet but record nothing).
+    """
+
+    def __init__(self, pipeline: FacePipeline, matcher: Matcher, recorder: AttendanceRecorder | None,
+                 settings: RecognizerSettings | None = None,
+                 clock: Callable[[], datetime] = local_now) -> None:
+        self.pipeline = pipeline
+        self.matcher = matcher
+        self.recorder = recorder
+        self.settings = settings or RecognizerSettings()
+        self.clock = clock
+        s = self.settings
+        self.tracker = IoUTracker(s.iou_threshold, s.max_missed, s.votes)
+        self.tick = 0
+
+    def reset(self) -> None:
+        """Forget all tracks (after the camera was lost: the scene may have changed)."""
+        self.tracker.reset()
+
+    def _due(self, t: Track, tick: int) -> bool:
+        s = self.settings
+        state = t.vote.decision.state
+        every = s.embed_every if state == "deciding" else (
+            s.reverify_known_every if state == "known" else s.reverify_unknown_every)
+        return tick - t.last_embed_tick >= every
+
+    def process(self, frame: np.ndarray, frame_index: int, video_time_s: float) -> FrameResult:
+        """Detect, track, embed the tracks that are due, vote, and record check-ins for one BGR frame."""
+        t0 = time.perf_counter()
+        s = self.settings
+        tick = self.tick
+        self.tick += 1
+        detections = self.pipeline.detect(frame)
+        tracks = self.tracker.update(detections, tick, video_time_s)
+        due = [t for t in tracks
+               if t.detection is not None and t.size_px >= s.min_face_px and self._due(t, tick)]
+        # Largest faces first: the person at the kiosk, not the crowd behind them.
+        due.sort(key=lambda t: -t.size_px)
+        due = due[: s.max_embed_per_frame]
+        greetings: list[Greeting] = []
+        unknowns: list[UnknownFace] = []
+        if due:
+            faces = self.pipeline.embed_detections(frame, [t.detection for t in due])
+            for tracked, face in zip(due, faces, strict=True):
+                t = tracked
+                prev = t.last_embedding
+                if prev is not None and float(np.dot(prev, face.embedding)) < s.split_below:
+                    t = self.tracker.split(t, tick, video_time_s)
+                t.last_embedding = face.embedding
+                match = self.matcher.match(face.embedding)
+                t.last_embed_tick = tick
+                t.last_embed_time = video_time_s
+                t.embeds += 1
+                decision = t.vote.add(match)
+                if decision.state == "known" and decision.person_id != t.greeted_person:
+                    t.greeted_person = decision.person_id
+                    greetings.append(self._greet(t, decision.person_id, decision.name, decision.similarity,
+                                                 frame_index, video_time_s))
+                elif decision.state == "unknown" and not t.unknown_reported:
+                    t.unknown_reported = True
+                    unknowns.append(UnknownFace(t.id, frame_index, video_time_s))
+        views = tuple(self._view(t) for t in self.tracker.tracks)
+        return FrameResult(frame_index, video_time_s, views, tuple(greetings), tuple(unknowns),
+                           (time.perf_counter() - t0) * 1000.0, len(due))
+
+    def _greet(self, t: Track, person_id: int | None, name: str | None, similarity: float,
+               frame_index: int, video_time_s: float) -> Greeting:
+        assert person_id is not None
+        now = self.clock()
+        if self.recorder is not None:
+            out = self.recorder.record(person_id, similarity, now)
+            kind, at, prev, error = out.kind, out.ts, out.previous_ts, out.error
+            if kind is None and error is None and prev is not None:
+                at = prev  # not counted again: show when they did check in
+        else:
+            kind, at, prev, error = None, now, None, None
+        g = Greeting(t.id, person_id, name or f"#{person_id}", float(similarity), kind, at, prev,
+                     frame_index, video_time_s, max(0.0, video_time_s - t.first_time), error)
+        log.info("track %d: %s (%.3f) -> %s", t.id, g.name, g.similarity, kind or "not counted")
+        return g
+
+    def _view(self, t: Track) -> TrackView:
+        d = t.vote.decision
+        if d.state == "deciding" and t.size_px < self.settings.min_face_px:
+            state: TrackState = "far"
+        else:
+            state = d.state
+        return TrackView(t.id, t.box, state, d.person_id, d.name, d.similarity, t.detection is None)

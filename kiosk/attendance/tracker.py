@@ -1,0 +1,148 @@
+"""A light IoU tracker: follows faces from frame to frame so each is recognised once per track.
+
+Detections are matched to tracks greedily by box overlap; a track survives ``max_missed`` frames
+without a detection (a blink, a turned head, a missed detection) before it ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kiosk.attendance.vote import IdentityVote
+from kiosk.vision.types import Detection
+
+Box = tuple[float, float, float, float]
+
+
+def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Intersection over union of every box in ``a`` (n, 4) with every box in ``b`` (m, 4)."""
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros((len(a), len(b)), np.float32)
+    x1 = np.maximum(a[:, None, 0], b[None, :, 0])
+    y1 = np.maximum(a[:, None, 1], b[None, :, 1])
+    x2 = np.minimum(a[:, None, 2], b[None, :, 2])
+    y2 = np.minimum(a[:, None, 3], b[None, :, 3])
+    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
+    area_a = np.clip(a[:, 2] - a[:, 0], 0, None) * np.clip(a[:, 3] - a[:, 1], 0, None)
+    area_b = np.clip(b[:, 2] - b[:, 0], 0, None) * np.clip(b[:, 3] - b[:, 1], 0, None)
+    union = area_a[:, None] + area_b[None, :] - inter
+    return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0).astype(np.float32)
+
+
+@dataclass(slots=True, eq=False)
+class Track:
+    """One face followed over time, with its identity vote.
+
+    detection is this frame's detection, or None while the face is missing.
+    first_tick/first_time: when the track began (frame counter, video seconds).
+    """
+
+    id: int
+    box: Box
+    detection: Detection | None
+    first_tick: int
+    first_time: float
+    last_tick: int
+    vote: IdentityVote
+    misses: int = 0
+    hits: int = 1
+    last_embed_tick: int = -(10**9)
+    last_embed_time: float = 0.0
+    embeds: int = 0
+    greeted_person: int | None = None
+    unknown_reported: bool = False
+    last_embedding: np.ndarray | None = None
+
+    @property
+    def size_px(self) -> float:
+        """The shorter side of the box in pixels."""
+        return min(self.box[2] - self.box[0], self.box[3] - self.box[1])
+
+
+class IoUTracker:
+    """Greedy IoU tracker.
+
+    iou_threshold: least overlap for a detection to continue a track.
+    max_missed: frames a track lives on without a detection.
+    votes/window/unknown_after: the identity-vote rule each new track gets (see IdentityVote).
+    """
+
+    def __init__(self, iou_threshold: float = 0.3, max_missed: int = 5, votes: int = 2,
+                 window: int | None = None, unknown_after: int | None = None) -> None:
+        self.iou_threshold = iou_threshold
+        self.max_missed = max_missed
+        self.votes = votes
+        self.window = window
+        self.unknown_after = unknown_after
+        self.tracks: list[Track] = []
+        self._next_id = 1
+
+    def update(self, detections: list[Detection], tick: int, video_time: float) -> list[Track]:
+        """Match this frame's detections to tracks; returns every live track (matched ones carry a detection)."""
+        tracks = self.tracks
+        boxes_t = np.array([t.box for t in tracks], np.float32).reshape(-1, 4)
+        boxes_d = np.array([d.box for d in detections], np.float32).reshape(-1, 4)
+        ious = iou_matrix(boxes_t, boxes_d)
+        matched_t: set[int] = set()
+        matched_d: set[int] = set()
+        if ious.size:
+            # Greedy by overlap, best pairs first: faces rarely cross, so this equals the optimal match.
+            order = np.argsort(-ious, axis=None)
+            for flat in order:
+                ti, di = divmod(int(flat), ious.shape[1])
+                if ious[ti, di] < self.iou_threshold:
+                    break
+                if ti in matched_t or di in matched_d:
+                    continue
+                matched_t.add(ti)
+                matched_d.add(di)
+                t = tracks[ti]
+                t.detection = detections[di]
+                t.box = tuple(float(v) for v in detections[di].box)  # type: ignore[assignment]
+                t.last_tick = tick
+                t.misses = 0
+                t.hits += 1
+        alive: list[Track] = []
+        for ti, t in enumerate(tracks):
+            if ti not in matched_t:
+                t.detection = None
+                t.misses += 1
+                if t.misses > self.max_missed:
+                    continue
+            alive.append(t)
+        for di, d in enumerate(detections):
+            if di not in matched_d:
+                alive.append(Track(
+                    id=self._next_id,
+                    box=tuple(float(v) for v in d.box),  # type: ignore[arg-type]
+                    detection=d,
+                    first_tick=tick,
+                    first_time=video_time,
+                    last_tick=tick,
+                    vote=IdentityVote(self.votes, self.window, self.unknown_after),
+                ))
+                self._next_id += 1
+        self.tracks = alive
+        return alive
+
+    def split(self, track: Track, tick: int, video_time: float) -> Track:
+        """Replace ``track`` by a new one on the same box (the face on it changed: a cut, a swap).
+
+        The new track gets a fresh vote, so the new face is judged on its own frames. It is dated from
+        just after the old track's last embedding (the change happened somewhere since), so latencies
+        measured from its first frame are never understated.
+        """
+        first_tick = min(tick, track.last_embed_tick + 1)
+        first_time = min(video_time, track.last_embed_time + 1e-3)
+        new = Track(id=self._next_id, box=track.box, detection=track.detection, first_tick=first_tick,
+                    first_time=first_time, last_tick=tick,
+                    vote=IdentityVote(self.votes, self.window, self.unknown_after))
+        self._next_id += 1
+        self.tracks = [new if t is track else t for t in self.tracks]
+        return new
+
+    def reset(self) -> None:
+        """Forget every track (the camera was lost: the next frames are a new scene)."""
+        self.tracks = []

@@ -1,0 +1,28 @@
+"""Helpers for the end-to-end kiosk tests: a tmp-home context sharing the loaded pipeline, enrollment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.context import AppContext, Overrides
+from kiosk.vision.image_io import read_image
+
+
+def make_context(home: Path, model_dir: Path, pipeline, **config_sections) -> AppContext:
+    """An AppContext on a fresh data home that reuses the session's already-loaded pipeline."""
+    from kiosk.config import config_from_dict
+
+    ctx = AppContext(Overrides(home=str(home), model_dir=str(model_dir)), config=config_from_dict(config_sections))
+    ctx.__dict__["pipeline"] = pipeline  # cached_property slot: loading the models once per test run is enough
+    return ctx
+
+
+def enroll(store, gallery, pipeline, png: Path, name: str) -> int:
+    """Enroll the largest face of ``png`` as ``name`` (store and gallery); returns the person id."""
+    face = pipeline.largest_face(read_image(png))
+    assert face is not None, f"no face in {png}"
+    pid = store.add_person(name)
+    tid = store.add_template(pid, face.embedding, pipeline.model_id, face.quality, str(png), None)
+    if gallery is not None:
+        gallery.add(tid, pid, face.embedding)
+    return pid

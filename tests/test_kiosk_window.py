@@ -1,0 +1,125 @@
+"""The kiosk window end to end: real camera thread, real models, real database, offscreen Qt."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from kiosk_helpers import enroll, make_context
+
+from kiosk.camera.backoff import Backoff
+from kiosk.camera.sources import ImageFolderSource, open_source
+from kiosk.config import CameraConfig
+from kiosk.ui.camera_thread import CameraThread
+from kiosk.ui.window import KioskWindow
+
+LIN = "lin-manuel-miranda.png"
+ALEX = "alex-lacamoire.png"
+
+
+def _run_clip(qtbot, tmp_path: Path, model_dir: Path, pipeline, video_dir: Path, portrait: str, name: str):
+    from kiosk.attendance.session import open_session
+    from kiosk.ui.app import create_kiosk
+
+    ctx = make_context(tmp_path / "home", model_dir, pipeline)
+    session = open_session(ctx)
+    pid = enroll(session.store, session.gallery, pipeline, video_dir / portrait, name)
+    started = datetime.now().astimezone()
+    source = open_source(str(video_dir / "short_hamilton_clip.mp4"), ctx.config.camera)
+    window = create_kiosk(ctx, session, source, fullscreen=False, pace=True, at_end="stop")
+    qtbot.addWidget(window)
+    window.resize(960, 640)
+    window.show()
+    window.start()
+    # The clip plays in real time (9 s); recognition keeps up with the newest frame as best it can.
+    qtbot.waitUntil(lambda: window.camera_state == "ended", timeout=90_000)
+    qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=10_000)
+    qtbot.wait(300)  # the last result's signal reaches the UI thread
+    window.shutdown()
+    events = session.store.events_between(started - timedelta(minutes=1), datetime.now().astimezone()
+                                          + timedelta(minutes=1))
+    ctx.close()
+    return window, pid, events
+
+
+@pytest.mark.slow
+def test_clip_checks_in_lin_exactly_once(qtbot, tmp_path, model_dir, pipeline, video_dir) -> None:
+    window, pid, events = _run_clip(qtbot, tmp_path, model_dir, pipeline, video_dir, LIN, "Lin-Manuel")
+    assert [(e.person_id, e.kind) for e in events] == [(pid, "checkin")]
+    recorded = [g for g in window.greetings if g.recorded]
+    assert [g.person_id for g in recorded] == [pid]
+    assert any(kind == "welcome" and "Lin-Manuel" in text for kind, text in window.banner.history)
+    assert window.view.frames_shown > 100  # the picture kept moving while recognition ran
+    assert window.runner.max_pending <= 1
+
+
+@pytest.mark.slow
+def test_clip_with_only_alex_enrolled_checks_in_nobody(qtbot, tmp_path, model_dir, pipeline, video_dir) -> None:
+    window, _pid, events = _run_clip(qtbot, tmp_path, model_dir, pipeline, video_dir, ALEX, "Alex")
+    assert events == []
+    assert [g for g in window.greetings if g.recorded] == []
+    assert not any(kind == "welcome" for kind, _ in window.banner.history)
+
+
+def test_status_shows_a_lost_camera_and_its_recovery(qtbot, tmp_path: Path) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    for i in range(8):
+        cv2.imwrite(str(folder / f"{i:03d}.png"), np.full((120, 160, 3), 30 * i, np.uint8))
+    source = ImageFolderSource(str(folder), CameraConfig(fps=20))
+    window = KioskWindow(allow_close=True)
+    camera = CameraThread(source, pace=True, at_end="loop", parent=window)
+    window.attach(camera, None)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.camera_state == "live" and window.view.frames_shown >= 3, timeout=10_000)
+    assert "Camera live" in window.status.text()
+    folder.rename(tmp_path / "away")  # the camera goes away mid-stream
+    qtbot.waitUntil(lambda: window.camera_state == "lost", timeout=10_000)
+    assert "unavailable" in window.status.text()
+    assert "unavailable" in window.view._message
+    shown = window.view.frames_shown
+    (tmp_path / "away").rename(folder)  # and comes back
+    qtbot.waitUntil(lambda: window.camera_state == "live" and window.view.frames_shown > shown + 2, timeout=15_000)
+    assert "Camera live" in window.status.text() and window.view._message == ""
+    window.shutdown()
+
+
+def test_backoff_is_capped_near_five_seconds() -> None:
+    b = Backoff()
+    assert max(b.next() for _ in range(20)) == 5.0
+
+
+def test_closing_is_guarded_when_not_allowed(qtbot) -> None:
+    window = KioskWindow(allow_close=False)
+    qtbot.addWidget(window)
+    window.show()
+    asked: list[bool] = []
+    window.close_requested.connect(lambda: asked.append(True))
+    assert window.request_close() is False
+    window.close()
+    assert asked == [True, True] and window.isVisible()
+    window.set_close_allowed(True)
+    assert window.request_close() is True
+    assert not window.isVisible()
+
+
+def test_a_live_camera_that_stops_delivering_is_shown_as_not_responding(qtbot) -> None:
+    import time
+
+    from kiosk.camera.loop import CameraStatus
+
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    window._on_camera_status(CameraStatus("live", "camera 0"))
+    window.view.last_frame_at = time.monotonic() - 10  # the last picture came 10 s ago
+    window._refresh_clock_and_status()
+    assert window.camera_stalled and "not responding" in window.status.text()
+    assert "not responding" in window.view._message
+    window.view.last_frame_at = time.monotonic()
+    window._refresh_clock_and_status()
+    assert not window.camera_stalled and "Camera live" in window.status.text() and window.view._message == ""
