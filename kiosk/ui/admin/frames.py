@@ -17,7 +17,7 @@ from typing import Any
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, SignalInstance
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, SignalInstance
 
 FrameCallback = Callable[[np.ndarray], None]
 
@@ -46,6 +46,9 @@ class FrameConnection:
             raise TypeError(f"not a frame provider: {provider!r} (need a signal or an object with frame_ready)")
         self._signal.connect(self._on_signal)
         self._open = True
+        if self._take is not None:
+            # A nudge sent before anyone listened leaves the mailbox "posted" for good: take once now.
+            QTimer.singleShot(0, self._on_signal)
 
     def _on_signal(self, *args: Any) -> None:
         if not self._open:
@@ -107,6 +110,7 @@ class CameraTap(QObject):
         """Begin tapping (idempotent)."""
         if self._active:
             return
+        self._mailbox.take()  # drop a stale frame and re-arm the nudge
         self._saved = self.camera.frame_sink
         saved = self._saved
         if self.pause_recognition or saved is None:
