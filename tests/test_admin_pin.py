@@ -276,3 +276,21 @@ def test_four_taps_in_the_hot_corner_open_admin(qtbot, admin_ctx) -> None:
     assert admin.pin_dialog is not None
     assert admin.pin_dialog.result() == QDialog.DialogCode.Rejected  # still open, waiting
     admin.pin_dialog.reject()
+
+
+def test_a_forgotten_admin_panel_closes_itself(qtbot, admin_ctx) -> None:
+    from kiosk.ui.admin.panel import AdminPanel
+    from kiosk.ui.admin.people import EditPersonDialog
+
+    auth = AdminAuth(admin_ctx.store)
+    panel = AdminPanel(admin_ctx.store, lambda: admin_ctx.enroller, auth, None, 0.3, idle_timeout_ms=300)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert not panel.add_page.camera_button.isEnabled()  # no camera on this screen
+    pid = admin_ctx.store.add_person("Ada Lovelace")
+    panel.people_page.refresh()
+    sub = EditPersonDialog(admin_ctx.store.get_person(pid), [], panel)
+    panel.dialog = sub
+    sub.open()
+    qtbot.waitUntil(lambda: not panel.isVisible() and not sub.isVisible(), timeout=10_000)
+    assert panel.result() == QDialog.DialogCode.Rejected

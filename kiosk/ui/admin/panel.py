@@ -61,7 +61,8 @@ class AdminPanel(QDialog):
     """The admin screens behind the PIN.
 
     frames: the enrollment camera's frame provider (None: no camera, camera enrollment disabled);
-    threshold: the match threshold; default_retention: the config's retention days.
+    threshold: the match threshold; default_retention: the config's retention days; the panel (and
+    any dialog open in it) closes after ``idle_timeout_ms`` without a touch or key.
     ``close_kiosk`` is emitted by the "Close kiosk" button.
     """
 
@@ -69,7 +70,7 @@ class AdminPanel(QDialog):
 
     def __init__(self, store: Store, enroller_factory: Callable[[], Enroller], auth: AdminAuth, frames: Any,
                  threshold: float, default_retention: int = 0, actor: str = "admin",
-                 parent: QWidget | None = None) -> None:
+                 idle_timeout_ms: int = IDLE_TIMEOUT_MS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self._enroller_factory = enroller_factory
@@ -123,7 +124,7 @@ class AdminPanel(QDialog):
 
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
-        self._idle.setInterval(IDLE_TIMEOUT_MS)
+        self._idle.setInterval(idle_timeout_ms)
         self._idle.timeout.connect(self._idle_timeout)
         self._idle.start()
         app = QApplication.instance()
