@@ -29,7 +29,7 @@ class RecognitionConfig:
     """Matching and track-voting rules."""
 
     threshold: float = 0.0  # 0: the embedder's threshold from the manifest / calibration
-    margin: float = 0.05
+    margin: float = 0.0  # 0: the embedder's margin from the manifest
     min_face_px: int = 56
     votes: int = 2
     embed_every: int = 2
@@ -178,8 +178,8 @@ flip = true             # add the mirrored face's embedding (more accurate, 2x e
 refine_kps = true       # average keypoints with the mirrored face's (more accurate, +1 small detection)
 
 [recognition]
-threshold = 0.0         # cosine threshold for a match; 0 = the model's calibrated default
-margin = 0.05           # the best person must beat the second-best by this much
+threshold = 0.0         # cosine threshold to name a person; 0 = the model's open-set default (kiosk calibrate)
+margin = 0.0            # the best person must beat the runner-up by this much; 0 = the model's default
 min_face_px = 56        # ignore faces smaller than this (pixels; ~1.5 m from a 640x480 camera)
 votes = 2               # agreeing frames on a track before a check-in
 embed_every = 2         # embed each tracked face every N frames

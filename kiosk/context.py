@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kiosk import paths
 from kiosk.config import Config, load_config
+from kiosk.errors import ConfigError
 from kiosk.modelzoo.locate import ModelLocator, default_model_dirs
 from kiosk.modelzoo.manifest import Manifest, ModelSpec, Pack, load_manifest
 
@@ -40,12 +41,21 @@ class Overrides:
 class AppContext:
     """Everything a command or the window needs, created lazily and only once."""
 
-    def __init__(self, overrides: Overrides | None = None, config: Config | None = None) -> None:
+    def __init__(self, overrides: Overrides | None = None, config: Config | None = None,
+                 tolerate_bad_config: bool = False) -> None:
         self.overrides = overrides or Overrides()
         if self.overrides.home:
             paths.set_home(self.overrides.home)
         self.config_path = Path(self.overrides.config) if self.overrides.config else paths.config_path()
-        self.config = config or load_config(self.config_path)
+        # `kiosk doctor` must still run (on defaults) and report a broken config file as a problem.
+        self.config_error: str | None = None
+        try:
+            self.config = config or load_config(self.config_path)
+        except ConfigError as exc:
+            if not tolerate_bad_config:
+                raise
+            self.config_error = str(exc)
+            self.config = Config()
 
     @cached_property
     def manifest(self) -> Manifest:
@@ -69,8 +79,23 @@ class AppContext:
 
     @property
     def threshold(self) -> float:
-        """Match threshold: config, else the embedder's calibrated/manifest default."""
-        return self.config.recognition.threshold or self.embedder_spec.threshold
+        """1:1 verification threshold of the embedder (``kiosk compare``): the manifest's, from LFW."""
+        return self.embedder_spec.threshold
+
+    @property
+    def match_threshold(self) -> float:
+        """1:N identification threshold (gallery, kiosk): config, else the embedder's open-set default.
+
+        Far higher than the 1:1 threshold: against hundreds of enrolled people a stranger's best
+        match is the maximum of hundreds of impostor scores (`kiosk calibrate` sets it per site).
+        """
+        spec = self.embedder_spec
+        return self.config.recognition.threshold or spec.open_set_threshold or spec.threshold
+
+    @property
+    def match_margin(self) -> float:
+        """Lead over the runner-up person needed to name someone: config, else the embedder's default."""
+        return self.config.recognition.margin or self.embedder_spec.margin
 
     @cached_property
     def pipeline(self) -> FacePipeline:
@@ -121,7 +146,7 @@ class AppContext:
         from kiosk.gallery import Gallery
 
         model_id = self.pipeline.model_id
-        gallery = Gallery(self.store, model_id, self.pipeline.dim, self.threshold, self.config.recognition.margin,
+        gallery = Gallery(self.store, model_id, self.pipeline.dim, self.match_threshold, self.match_margin,
                           self.gallery_index_path)
         gallery.ready()
         return gallery

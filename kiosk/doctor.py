@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk import __version__, paths
+from kiosk.store import Store
 
 if TYPE_CHECKING:
     from kiosk.context import AppContext
@@ -634,38 +635,12 @@ def _safe_url(url: str) -> str:
         return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
 
 
-def _store_class() -> Any | None:
-    try:
-        return importlib.import_module("kiosk.store").Store
-    except (ImportError, AttributeError):
-        return None
+def _schema_version(store: Store) -> str:
+    return str(store.schema_version)
 
 
-def _schema_version(store: Any) -> str:
-    """The store's schema version by whichever name the store offers it."""
-    for attr in ("schema_version", "SCHEMA_VERSION"):
-        value = getattr(store, attr, None)
-        if callable(value):
-            with suppress(Exception):
-                value = value()
-        if value is not None and not callable(value):
-            return str(value)
-    with suppress(Exception):
-        value = store.get_setting("schema_version")
-        if value:
-            return str(value)
-    return "unknown"
-
-
-def _open_store(url: str, opts: DoctorOptions) -> Any:
-    store_cls = _store_class()
-    assert store_cls is not None
-    return _with_timeout(lambda: store_cls.open(url), opts.database_timeout_s)
-
-
-_STORE_MISSING = CheckResult(
-    "database", WARN, "store not available in this build (kiosk.store.Store is missing)",
-    "install a kiosk version that includes the database (kiosk.store)")
+def _open_store(url: str, opts: DoctorOptions) -> Store:
+    return _with_timeout(lambda: Store.open(url), opts.database_timeout_s)
 
 
 def check_database(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
@@ -673,8 +648,6 @@ def check_database(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
     url = ctx.database_url
     shown = _safe_url(url)
     data: dict[str, Any] = {"url": shown}
-    if _store_class() is None:
-        return CheckResult(_STORE_MISSING.name, _STORE_MISSING.status, _STORE_MISSING.detail, _STORE_MISSING.fix, data)
     db_file = _sqlite_path(url)
     if db_file is not None:
         data["file"] = str(db_file)
@@ -719,24 +692,13 @@ def check_database(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
 
 
 def _gallery_index_path(ctx: AppContext, model_id: str) -> Path:
-    custom = getattr(ctx, "gallery_index_path", None)
-    if isinstance(custom, (str, Path)):
-        return Path(custom)
-    return paths.cache_dir() / f"gallery-{model_id}.usearch"
+    return ctx.gallery_index_path
 
 
 def check_gallery(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
     """The search index agrees with the database (same template fingerprint and count)."""
-    store_cls = _store_class()
-    try:
-        gallery_mod = importlib.import_module("kiosk.gallery")
-        gallery_cls = gallery_mod.Gallery
-    except (ImportError, AttributeError):
-        gallery_cls = None
-    if store_cls is None or gallery_cls is None:
-        what = "store" if store_cls is None else "gallery"
-        return CheckResult("gallery", WARN, f"{what} not available in this build: gallery not checked",
-                           "install a kiosk version that includes the database and gallery")
+    from kiosk.gallery import Gallery
+
     url = ctx.database_url
     db_file = _sqlite_path(url)
     if db_file is not None and not db_file.exists():
@@ -753,8 +715,8 @@ def check_gallery(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
         data: dict[str, Any] = {"model_id": model_id, "db_fingerprint": db_fingerprint, "index": str(index_path),
                                 "templates": len(template_ids), "people": len(set(person_ids.tolist()))}
         start = time.perf_counter()
-        gallery = gallery_cls(store, model_id, ctx.embedder_spec.dim, ctx.threshold,
-                              ctx.config.recognition.margin, index_path)
+        gallery = Gallery(store, model_id, ctx.embedder_spec.dim, ctx.match_threshold,
+                              ctx.match_margin, index_path)
         gallery.ready()
         data["ready_s"] = round(time.perf_counter() - start, 3)
         size = int(gallery.size)
@@ -780,7 +742,18 @@ def check_gallery(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
 
 # --- runner --------------------------------------------------------------------------------------
 
+def check_config(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+    """The config file parses and every value is valid."""
+    if ctx.config_error:
+        return CheckResult("config", FAIL, ctx.config_error + " (the checks below used the defaults)",
+                           f"fix the value in {ctx.config_path}, or write a fresh one with `kiosk config init --force`")
+    if not ctx.config_path.exists():
+        return CheckResult("config", OK, f"no config file at {ctx.config_path}: defaults in use")
+    return CheckResult("config", OK, f"{ctx.config_path} is valid")
+
+
 CHECKS: dict[str, Callable[[AppContext, DoctorOptions], CheckResult]] = {
+    "config": check_config,
     "cpu": check_cpu,
     "memory": check_memory,
     "data_home": check_data_home,

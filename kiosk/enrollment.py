@@ -95,6 +95,10 @@ class Enroller:
         if not dets:
             raise NoFaceError(f"{source}: no face found")
         dets.sort(key=lambda d: d.area, reverse=True)
+        h, w = frame.shape[:2]
+        # Another face cut off by the photo's edge is a bystander, not a second subject.
+        others = [d for d in dets[1:] if d.box[0] > 0 and d.box[1] > 0 and d.box[2] < w and d.box[3] < h]
+        dets = dets[:1] + others
         if len(dets) > 1 and dets[1].area >= BYSTANDER_AREA_RATIO * dets[0].area:
             raise NoFaceError(f"{source}: {len(dets)} faces found; use a photo with only this person")
         det = dets[0]

@@ -137,24 +137,18 @@ def test_doctor_skip_and_human_output(tmp_path: Path) -> None:
 
 
 def test_doctor_counts_people_in_the_store(tmp_path: Path) -> None:
-    """With the store on this branch: an enrolled person shows up; without it: a clear warning."""
+    """An enrolled person shows up in the database check, and the gallery agrees with the database."""
+    from kiosk.store import Store
+
     home = tmp_path / "home"
     home.mkdir()
-    try:
-        from kiosk.store import Store
-    except ImportError:
-        Store = None
-    if Store is not None:
-        store = Store.open(f"sqlite:///{home / 'kiosk.sqlite3'}")
-        store.add_person("Ada Lovelace")
-        store.close()
+    store = Store.open(f"sqlite:///{home / 'kiosk.sqlite3'}")
+    store.add_person("Ada Lovelace")
+    store.close()
     rc, out, _ = run_doctor(tmp_path, MODELS, "--json", camera=VIDEO, home=home)
     db = checks_of(out)["database"]
-    if Store is None:
-        assert db["status"] == "warn" and "store not available" in db["detail"]
-    else:
-        assert db["status"] == "ok" and db["data"]["people"] == 1, db
-        assert checks_of(out)["gallery"]["status"] == "ok"
+    assert db["status"] == "ok" and db["data"]["people"] == 1, db
+    assert checks_of(out)["gallery"]["status"] == "ok"
     assert rc == 0
 
 
@@ -185,3 +179,12 @@ def test_with_timeout_gives_up_on_a_hung_call() -> None:
 def test_doctor_options_defaults_are_quick() -> None:
     opts = DoctorOptions()
     assert opts.camera_timeout_s <= 5 and opts.max_cameras >= 1
+
+
+def test_doctor_reports_a_bad_config_file_instead_of_stopping(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text("[camera]\nfps = 'fast'\n")
+    rc, out, _ = run_doctor(tmp_path, MODELS, "--json", "--skip", "cameras", home=home)
+    cfg = checks_of(out)["config"]
+    assert rc == 1 and cfg["status"] == "fail" and "fps" in cfg["detail"] and "config init" in cfg["fix"]

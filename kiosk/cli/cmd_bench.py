@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kiosk.cli.cmd_gallery import register_bench
 from kiosk.cli.common import emit_json
 from kiosk.context import AppContext
 from kiosk.errors import KioskError
@@ -41,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     kio.add_argument("--size", default="1280x720", help="window size WxH (default 1280x720)")
     kio.add_argument("--json", action="store_true", help="print JSON")
     kio.set_defaults(func=cmd_kiosk)
+    register_bench(s)
 
 
 def cmd_pipeline(ctx: AppContext, args: argparse.Namespace) -> int:

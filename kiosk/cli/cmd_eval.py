@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kiosk.cli.cmd_gallery import register_ident
 from kiosk.cli.common import emit_json, progress
 from kiosk.context import AppContext
 from kiosk.eval.lfw import evaluate, read_pairs
@@ -21,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="only the first N same and N different pairs of each fold (quick run)")
     lfw.add_argument("--json", action="store_true", help="print JSON")
     lfw.set_defaults(func=cmd_lfw)
+    register_ident(s)
 
 
 def cmd_lfw(ctx: AppContext, args: argparse.Namespace) -> int:

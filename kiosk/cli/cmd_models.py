@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from kiosk.cli import cmd_dlib
 from kiosk.cli.common import emit_json
 from kiosk.context import AppContext
 
@@ -13,7 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("models", help="list models and packs with status (ok/missing/mismatch) and licence")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_models)
-    p.add_subparsers(dest="models_command", metavar="ACTION")
+    actions = p.add_subparsers(dest="models_command", metavar="ACTION")
+    cmd_dlib.register(actions)
 
 
 def cmd_models(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -30,12 +32,12 @@ def cmd_models(ctx: AppContext, args: argparse.Namespace) -> int:
             **({"dim": spec.dim} if spec.kind == "embedder" else {}),
         })
     status = {m["id"]: m["status"] for m in models}
+    usable = ("ok", "unpinned", "convertible")  # convertible: made from an installed package on first use
     packs = [
         {"name": p.name, "detector": p.detector, "embedder": p.embedder, "summary": p.summary,
          "active": p.name == ctx.pack.name,
          "commercial_use": manifest.get(p.detector).commercial_use and manifest.get(p.embedder).commercial_use,
-         "status": "ok" if status[p.detector] in ("ok", "unpinned") and status[p.embedder] in ("ok", "unpinned")
-         else "incomplete"}
+         "status": "ok" if status[p.detector] in usable and status[p.embedder] in usable else "incomplete"}
         for p in manifest.packs.values()
     ]
     if args.json:

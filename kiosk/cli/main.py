@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "kiosk.cli.cmd_people",
     "kiosk.cli.cmd_export",
     "kiosk.cli.cmd_doctor",
+    "kiosk.cli.cmd_gallery",
     "kiosk.cli.cmd_run",
     "kiosk.cli.cmd_admin",
 )
@@ -62,7 +63,8 @@ def _context(args: argparse.Namespace) -> AppContext:
             det_size=args.det_size,
             threads=args.threads,
             database_url=args.database_url,
-        )
+        ),
+        tolerate_bad_config=args.command == "doctor",
     )
 
 

@@ -19,7 +19,11 @@ from kiosk.paths import APP_NAME, cache_dir, home_dir, repo_root
 
 @dataclass(frozen=True, slots=True)
 class ModelStatus:
-    """Whether a model file is usable: ``ok``, ``missing``, ``mismatch`` or ``unpinned``."""
+    """Whether a model file is usable: ``ok``, ``missing``, ``mismatch`` or ``unpinned``.
+
+    ``convertible``: a model the kiosk makes itself (manifest ``converter``) that is not made yet
+    but whose source is installed; ``resolve`` converts it.
+    """
 
     spec: ModelSpec
     status: str
@@ -99,16 +103,33 @@ class _HashCache:
         return digest
 
 
-class ModelLocator:
-    """Finds a manifest model's file among the candidate directories and verifies it."""
+def converter_of(spec: ModelSpec) -> str:
+    """The manifest's ``converter`` of a model the kiosk builds itself ("" for a plain file)."""
+    return str(spec.extra.get("converter", ""))
 
-    def __init__(self, dirs: list[tuple[str, Path]], hash_cache: Path | None = None) -> None:
+
+class ModelLocator:
+    """Finds a manifest model's file among the candidate directories and verifies it.
+
+    Models with a ``converter`` (dlib's ResNet) are also looked for in ``convert_dir`` (default
+    ``<cache>/models``), and ``resolve`` makes them there when no directory has them.
+    """
+
+    def __init__(self, dirs: list[tuple[str, Path]], hash_cache: Path | None = None,
+                 convert_dir: Path | None = None) -> None:
         self.dirs = dirs
         self._cache = _HashCache(hash_cache or cache_dir() / "model-sha256.json")
+        self.convert_dir = convert_dir if convert_dir is not None else cache_dir() / "models"
+
+    def _candidates(self, spec: ModelSpec) -> list[tuple[str, Path]]:
+        dirs = list(self.dirs)
+        if converter_of(spec):
+            dirs.append(("converted-model cache", self.convert_dir))
+        return dirs
 
     def find(self, spec: ModelSpec) -> Path | None:
         """The first candidate directory holding the file, or None."""
-        for _, folder in self.dirs:
+        for _, folder in self._candidates(spec):
             candidate = folder / spec.file
             if candidate.is_file():
                 return candidate
@@ -118,6 +139,13 @@ class ModelLocator:
         """Check one model without raising."""
         path = self.find(spec)
         if path is None:
+            if converter_of(spec) == "dlib":
+                from kiosk.vision.dlib_convert import default_dat_path
+
+                try:
+                    return ModelStatus(spec, "convertible", default_dat_path())
+                except ModelError:
+                    pass
             return ModelStatus(spec, "missing", None)
         actual = self._cache.sha256(path)
         if not spec.sha256:
@@ -125,8 +153,17 @@ class ModelLocator:
         return ModelStatus(spec, "ok" if actual == spec.sha256 else "mismatch", path, actual)
 
     def resolve(self, spec: ModelSpec) -> Path:
-        """The verified path of a model file; a clear ModelError when it is missing or corrupt."""
-        st = self.status(spec)
+        """The verified path of a model file; a clear ModelError when it is missing or corrupt.
+
+        A ``converter = "dlib"`` model that no model directory holds comes from ``convert_dir``:
+        converted from the dlib .dat of the face_recognition_models package (verified against
+        ``source_sha256``) on first use, rebuilt when that .dat or the converter changed, and
+        verified against ``sha256`` like any file.
+        """
+        in_model_dirs = any((folder / spec.file).is_file() for _, folder in self.dirs)
+        # A converted model is checked against its source each time (cheap when current).
+        convert = converter_of(spec) == "dlib" and not in_model_dirs
+        st = self._convert(spec) if convert else self.status(spec)
         if st.status == "missing":
             looked = "\n".join(f"  - {folder / spec.file}  ({label})" for label, folder in self.dirs)
             raise ModelError(
@@ -143,3 +180,19 @@ class ModelLocator:
             )
         assert st.path is not None
         return st.path
+
+    def _convert(self, spec: ModelSpec) -> ModelStatus:
+        from kiosk.vision.dlib_convert import ensure_dlib_onnx
+
+        source_sha = str(spec.extra.get("source_sha256", ""))
+        path = ensure_dlib_onnx(self.convert_dir, expected_source_sha256=source_sha)
+        if path.name != spec.file:
+            raise ModelError(f"{spec.id}: the dlib converter writes {path.name}, not {spec.file}")
+        actual = self._cache.sha256(path)
+        if spec.sha256 and actual != spec.sha256:
+            raise ModelError(
+                f"{spec.id}: converting the verified dlib model gave {path} with sha256 {actual}, "
+                f"not the manifest's {spec.sha256}. The converter and the manifest disagree: "
+                f"update the manifest's sha256 if the converter was changed on purpose."
+            )
+        return ModelStatus(spec, "ok" if spec.sha256 else "unpinned", path, actual)

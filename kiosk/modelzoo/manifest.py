@@ -33,6 +33,8 @@ class ModelSpec:
     alignment: str = ""
     dim: int = 0
     threshold: float = 0.3
+    open_set_threshold: float = 0.0
+    margin: float = 0.05
     crop_scale: float = 1.0
     size: int = 0
     extra: dict[str, object] = field(default_factory=dict)

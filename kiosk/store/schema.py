@@ -79,7 +79,9 @@ class FaceTemplate(Base):
     """One face embedding of a person, tagged with the embedder that made it, and its aligned crop."""
 
     __tablename__ = "face_templates"
-    __table_args__ = (Index("ix_templates_model_person", "model_id", "person_id"),)
+    # AUTOINCREMENT: a deleted template's id is never handed out again, so the gallery's
+    # fingerprint (count, max id, sum of ids) cannot repeat for a different set of vectors.
+    __table_args__ = (Index("ix_templates_model_person", "model_id", "person_id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
