@@ -137,12 +137,15 @@ class ShotCollector:
             del self._taken[index]
 
     # ------------------------------------------------------------------ analysis
-    def _subject(self, dets: list[Detection]) -> tuple[Detection | None, bool]:
-        """The largest face and whether another face is big enough to be a second person."""
+    def _subject(self, dets: list[Detection], shape: tuple[int, int]) -> tuple[Detection | None, bool]:
+        """The largest face and whether another face is big enough to be a second person (a face cut
+        by the frame's edge is someone passing by, as for photos in Enroller.shot_from_frame)."""
         if not dets:
             return None, False
+        h, w = shape
         dets = sorted(dets, key=lambda d: d.area, reverse=True)
-        crowded = len(dets) > 1 and dets[1].area >= self.rules.bystander_ratio * dets[0].area
+        others = [d for d in dets[1:] if d.box[0] > 0 and d.box[1] > 0 and d.box[2] < w and d.box[3] < h]
+        crowded = bool(others) and others[0].area >= self.rules.bystander_ratio * dets[0].area
         return dets[0], crowded
 
     def _moving(self, det: Detection, now: float) -> bool:
@@ -164,7 +167,7 @@ class ShotCollector:
         now = self.clock()
         shape = (int(frame.shape[0]), int(frame.shape[1]))
         dets = self.pipeline.detect(frame)
-        subject, crowded = self._subject(dets)
+        subject, crowded = self._subject(dets, shape)
         others = tuple(d.box for d in dets if d is not subject)
         n = len(self._taken)
         if subject is None:
