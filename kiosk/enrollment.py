@@ -3,7 +3,7 @@ update the gallery. Shared by `kiosk enroll`, `kiosk import` and the admin's enr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -161,3 +161,84 @@ class Enroller:
         ok = self.store.delete_person(person_id, actor)
         self.gallery.remove_person(person_id)
         return ok
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    """Where a folder import is: ``done`` of ``total`` person folders, the one being read now."""
+
+    done: int
+    total: int
+    current: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What a folder import stored and what it skipped."""
+
+    people: int
+    templates: int
+    rejected: tuple[Rejected, ...]
+    cancelled: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        """The ``kiosk import --json`` form: people, templates, rejected."""
+        return {"people": self.people, "templates": self.templates, "rejected": [r.to_json() for r in self.rejected]}
+
+
+def person_folders(root: Path) -> list[Path]:
+    """The person sub-folders of an import folder (``root/<person name>/``), sorted; KioskError when
+    ``root`` is not a folder."""
+    if not root.is_dir():
+        raise KioskError(f"{root}: not a folder (expected {root}/<person name>/*.jpg)")
+    return sorted(p for p in root.iterdir() if p.is_dir())
+
+
+def import_folder(enroller: Enroller, store: Store, root: str | Path, group: str | None = None,
+                  allow_duplicate: bool = False, on_progress: Callable[[ImportProgress], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None, consent_by: str = "import",
+                  actor: str = "cli") -> ImportResult:
+    """Enroll ``root/<person name>/*.jpg``: one person per sub-folder (the CLI and the admin screen).
+
+    A folder whose name already belongs to exactly one person adds only the photos not stored yet
+    (re-running an import is safe). A face that matches someone else is skipped (listed in
+    ``rejected``) unless ``allow_duplicate``. Each person is one transaction, so ``cancelled``
+    (checked between folders) stops cleanly with everything before it kept.
+    ``on_progress`` is called before each folder and once at the end.
+    """
+    folders = person_folders(Path(root))
+    people = templates = 0
+    rejected: list[Rejected] = []
+    total = len(folders)
+    for i, folder in enumerate(folders):
+        if cancelled is not None and cancelled():
+            return ImportResult(people, templates, tuple(rejected), cancelled=True)
+        if on_progress is not None:
+            on_progress(ImportProgress(i, total, folder.name))
+        images = list_images(folder)
+        if not images:
+            rejected.append(Rejected(str(folder), "no image files"))
+            continue
+        shots, bad = enroller.shots_from_images(images)
+        rejected.extend(bad)
+        if not shots:
+            continue
+        existing = store.people_by_name(folder.name)
+        if len(existing) == 1:  # re-import: only photos not stored yet
+            known = store.template_sources(existing[0].id)
+            new = [s for s in shots if s.source not in known]
+            if new:
+                templates += len(enroller.add_shots(existing[0].id, new))
+            continue
+        try:
+            r = enroller.enroll(folder.name, shots, group=group, allow_duplicate=allow_duplicate,
+                                consent_by=consent_by, actor=actor)
+        except DuplicateFaceError as exc:
+            rejected.extend(Rejected(s.source, f"matches {exc.name} (person {exc.person_id}, "
+                                               f"{exc.similarity:.2f})") for s in shots)
+            continue
+        people += 1
+        templates += len(r.template_ids)
+    if on_progress is not None:
+        on_progress(ImportProgress(total, total, ""))
+    return ImportResult(people, templates, tuple(rejected))

@@ -10,7 +10,7 @@ import numpy as np
 
 from kiosk.cli.common import emit_json, progress
 from kiosk.context import AppContext
-from kiosk.enrollment import DuplicateFaceError, Rejected, list_images
+from kiosk.enrollment import DuplicateFaceError, ImportProgress, import_folder, person_folders
 from kiosk.errors import ImageError, KioskError, NoFaceError
 from kiosk.vision.align import CANONICAL_KPS
 from kiosk.vision.image_io import read_image
@@ -87,45 +87,27 @@ def cmd_enroll(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
     """Enroll a folder of people (one sub-folder each)."""
-    root = Path(args.dir)
-    if not root.is_dir():
-        raise KioskError(f"{root}: not a folder (expected {root}/<person name>/*.jpg)")
-    folders = sorted(p for p in root.iterdir() if p.is_dir())
-    people = templates = 0
-    rejected: list[Rejected] = []
-    enroller = ctx.enroller
+    folders = person_folders(Path(args.dir))  # a bad folder fails before any model loads
+    # The bar advances one tick per person folder: pulling the next item marks the previous one done.
+    ticks = progress(range(len(folders)), len(folders), "import")
+
+    def step(p: ImportProgress) -> None:
+        if p.done < p.total:
+            next(ticks, None)
+
     try:
-        for folder in progress(folders, len(folders), "import"):
-            images = list_images(folder)
-            if not images:
-                rejected.append(Rejected(str(folder), "no image files"))
-                continue
-            shots, bad = enroller.shots_from_images(images)
-            rejected.extend(bad)
-            if not shots:
-                continue
-            existing = ctx.store.people_by_name(folder.name)
-            if len(existing) == 1:  # re-import: only photos not stored yet
-                known = ctx.store.template_sources(existing[0].id)
-                new = [s for s in shots if s.source not in known]
-                templates += len(enroller.add_shots(existing[0].id, new))
-                continue
-            try:
-                r = enroller.enroll(folder.name, shots, group=args.group, allow_duplicate=args.allow_duplicate,
-                                    consent_by="import", actor="cli")
-            except DuplicateFaceError as exc:
-                rejected.extend(Rejected(s.source, f"matches {exc.name} (person {exc.person_id}, "
-                                                   f"{exc.similarity:.2f})") for s in shots)
-                continue
-            people += 1
-            templates += len(r.template_ids)
+        result = import_folder(ctx.enroller, ctx.store, args.dir, group=args.group,
+                               allow_duplicate=args.allow_duplicate, on_progress=step, actor="cli")
     finally:
+        for _ in ticks:  # finish and close the bar
+            pass
         ctx.close()
     if args.json:
-        emit_json({"people": people, "templates": templates, "rejected": [r.to_json() for r in rejected]})
+        emit_json(result.to_json())
     else:
-        print(f"imported {people} people, {templates} templates; {len(rejected)} image(s) skipped")
-        for r in rejected:
+        print(f"imported {result.people} people, {result.templates} templates; "
+              f"{len(result.rejected)} image(s) skipped")
+        for r in result.rejected:
             print(f"  skipped {r.image}: {r.reason}")
     return 0
 

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "kiosk.cli.cmd_doctor",
     "kiosk.cli.cmd_gallery",
     "kiosk.cli.cmd_run",
+    "kiosk.cli.cmd_admin",
 )
 
 

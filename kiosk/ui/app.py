@@ -23,6 +23,7 @@ def create_kiosk(ctx: AppContext, session: KioskSession, frame_source: FrameSour
 
     Frames go from the camera thread straight into the recognition mailbox (never through the UI thread).
     """
+    from kiosk.ui.admin import AdminController
     from kiosk.ui.camera_thread import CameraThread
     from kiosk.ui.runner import RecognitionRunner
     from kiosk.ui.window import KioskWindow
@@ -31,6 +32,7 @@ def create_kiosk(ctx: AppContext, session: KioskSession, frame_source: FrameSour
     runner = RecognitionRunner(session.recognizer, people_counter=session.people_enrolled, parent=window)
     camera = CameraThread(frame_source, pace=pace, at_end=at_end, frame_sink=runner.submit, parent=window)
     window.attach(camera, runner)
+    window.admin = AdminController(ctx, window)  # long press / hot corner -> PIN -> admin panel; closing
     return window
 
 

@@ -1,0 +1,80 @@
+"""Shared bits of the admin screens: the touch-friendly style, image conversion, confirmations."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+# Fingers, not mouse pointers: every control is at least 56 px tall with 20 px text.
+TOUCH_STYLE = """
+QDialog, QWidget#AdminPage { background: #14171c; color: #e5e9f0; }
+QLabel { color: #e5e9f0; font-size: 20px; }
+QLabel[role="title"] { font-size: 28px; font-weight: 700; }
+QLabel[role="hint"] { font-size: 30px; font-weight: 700; color: #ffd166; }
+QLabel[role="error"] { color: #ff6b6b; }
+QPushButton { min-height: 56px; min-width: 120px; font-size: 20px; padding: 6px 18px; border-radius: 10px;
+              background: #2b3240; color: #e5e9f0; border: 1px solid #3b4352; }
+QPushButton:pressed { background: #3b4a60; }
+QPushButton:disabled { color: #6b7380; background: #1d2129; }
+QPushButton[role="primary"] { background: #2e7d32; border-color: #3f9a44; }
+QPushButton[role="primary"]:disabled { background: #1d2a1e; border-color: #2b3a2c; color: #6b7380; }
+QPushButton[role="big"] { min-height: 96px; font-size: 24px; }
+QPushButton[role="thumb"] { min-width: 108px; max-width: 108px; min-height: 108px; max-height: 108px; padding: 2px; }
+QPushButton[role="danger"] { background: #8e2c2c; border-color: #ad3b3b; }
+QPushButton[role="nav"] { text-align: left; min-width: 220px; }
+QPushButton[role="nav"]:checked { background: #3b4a60; border-color: #6b8cc7; }
+QPushButton[role="key"] { min-height: 80px; min-width: 96px; font-size: 32px; font-weight: 600; }
+QLineEdit, QSpinBox, QDateEdit, QComboBox { min-height: 52px; font-size: 20px; padding: 2px 10px;
+              background: #1d2129; color: #e5e9f0; border: 1px solid #3b4352; border-radius: 8px; }
+QSpinBox::up-button, QSpinBox::down-button, QDateEdit::drop-down, QComboBox::drop-down { width: 44px; }
+QCheckBox, QRadioButton { font-size: 20px; min-height: 48px; color: #e5e9f0; }
+QCheckBox::indicator, QRadioButton::indicator { width: 32px; height: 32px; }
+QTableView, QListView { font-size: 18px; background: #1d2129; color: #e5e9f0; alternate-background-color: #222733;
+              gridline-color: #2b3240; selection-background-color: #3b4a60; }
+QHeaderView::section { font-size: 18px; background: #2b3240; color: #e5e9f0; padding: 6px; border: 0; }
+QProgressBar { min-height: 32px; font-size: 18px; }
+"""
+
+
+def set_role(widget: QWidget, role: str) -> QWidget:
+    """Give a widget a style role (primary, danger, nav, key, big, thumb, title, hint, error)."""
+    widget.setProperty("role", role)
+    return widget
+
+
+def bgr_to_qimage(image: np.ndarray) -> QImage:
+    """A QImage that owns a copy of a BGR numpy image (safe after the array changes)."""
+    image = np.ascontiguousarray(image)
+    h, w = image.shape[:2]
+    return QImage(image.data, w, h, image.strides[0], QImage.Format.Format_BGR888).copy()
+
+
+def jpeg_pixmap(data: bytes, size: int) -> QPixmap | None:
+    """A square thumbnail of JPEG bytes (None when they do not decode)."""
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None
+    if img is None:
+        return None
+    pm = QPixmap.fromImage(bgr_to_qimage(img))
+    return pm.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+
+
+def ask(parent: QWidget | None, title: str, text: str, yes: str, no: str) -> bool:
+    """A yes/no question with large, explicitly named buttons; True for yes (No is the default)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.NoRole)
+    box.setDefaultButton(no_button)
+    box.setStyleSheet(TOUCH_STYLE)
+    box.exec()
+    return box.clickedButton() is yes_button
+
+
+def tell(parent: QWidget | None, title: str, text: str, warning: bool = False) -> None:
+    """An information (or warning) message with one large OK button."""
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setStyleSheet(TOUCH_STYLE)
+    box.exec()

@@ -1,0 +1,160 @@
+"""AdminController: the way from the kiosk screen into admin mode, and the only way out of the kiosk.
+
+Wiring (after the kiosk window is built, e.g. in kiosk.ui.app.create_kiosk)::
+
+    from kiosk.ui.admin import AdminController
+    window.admin = AdminController(ctx, window)
+
+The controller watches the window for the admin gesture (2-second press anywhere, or four taps in the
+top-left corner), answers the window's ``close_requested`` (Ctrl+Q, the window manager's close) with
+the PIN dialog, runs the admin panel, and applies attendance retention at startup and every hour.
+While the panel is open it borrows the camera's frames for enrollment and recognition pauses.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from kiosk.admin.pin import AdminAuth
+from kiosk.admin.retention import apply_retention, retention_days
+from kiosk.context import AppContext
+from kiosk.errors import KioskError
+from kiosk.ui.admin.frames import CameraTap
+from kiosk.ui.admin.gesture import AdminGesture
+from kiosk.ui.admin.keypad import PinDialog
+from kiosk.ui.admin.panel import AdminPanel
+
+log = logging.getLogger(__name__)
+
+RETENTION_CHECK_MS = 60 * 60 * 1000  # hourly; the cutoff moves once a day, so this purges once a day
+
+
+class AdminController(QObject):
+    """Owns the admin flow for one kiosk window.
+
+    ctx: the AppContext (store, enroller, threshold, config); window: the kiosk window (any QWidget;
+    the KioskWindow's ``close_requested``, ``set_close_allowed``, ``request_close``, ``camera`` and
+    ``runner`` are used when present); frames: a frame provider for enrollment instead of the
+    window's camera (tests, a second camera); clock: wall-clock seconds for the PIN lockout.
+    """
+
+    panel_opened = Signal(object)   # AdminPanel
+    panel_closed = Signal()
+    kiosk_closing = Signal()
+
+    def __init__(self, ctx: AppContext, window: QWidget, frames: Any = None,
+                 clock: Callable[[], float] = time.time, actor: str = "admin") -> None:
+        super().__init__(window)
+        self.ctx = ctx
+        self.window = window
+        self.actor = actor
+        self.auth = AdminAuth(ctx.store, clock)
+        self.pin_dialog: PinDialog | None = None
+        self.panel: AdminPanel | None = None
+        self._frames = frames
+        self._tap: CameraTap | None = None
+        self.gesture = AdminGesture(self)
+        self.gesture.watch(window)
+        self.gesture.triggered.connect(self.open_admin)
+        close_requested = getattr(window, "close_requested", None)
+        if close_requested is not None:
+            close_requested.connect(self.open_admin)
+        self.apply_retention()
+        self._retention = QTimer(self)
+        self._retention.setInterval(RETENTION_CHECK_MS)
+        self._retention.timeout.connect(self.apply_retention)
+        self._retention.start()
+
+    # -- retention ----------------------------------------------------------------------------------
+    def apply_retention(self) -> int:
+        """Delete attendance past the retention period (the admin's setting, else the config's)."""
+        try:
+            days = retention_days(self.ctx.store, self.ctx.config.attendance.retention_days)
+            n = apply_retention(self.ctx.store, days)
+        except KioskError as exc:  # a locked database must not stop the kiosk; the next hour retries
+            log.warning("retention not applied: %s", exc)
+            return 0
+        if n:
+            log.info("retention: deleted %d attendance event(s) older than %d day(s)", n, days)
+        return n
+
+    # -- entering admin -----------------------------------------------------------------------------
+    def open_admin(self) -> QWidget:
+        """The PIN dialog (or setting the first PIN), then the panel; returns what is on screen now."""
+        if self.panel is not None:
+            self.panel.raise_()
+            self.panel.activateWindow()
+            return self.panel
+        if self.pin_dialog is not None:
+            self.pin_dialog.raise_()
+            return self.pin_dialog
+        mode = "enter" if self.auth.has_pin() else "set"
+        dialog = PinDialog(self.auth, mode, self.window, actor=self.actor)
+        self.pin_dialog = dialog
+        dialog.accepted.connect(self.show_panel)
+        dialog.finished.connect(self._pin_finished)
+        dialog.open()
+        return dialog
+
+    def _pin_finished(self, _result: int) -> None:
+        if self.pin_dialog is not None:
+            self.pin_dialog.deleteLater()
+        self.pin_dialog = None
+
+    def _frame_provider(self) -> Any:
+        if self._frames is not None:
+            return self._frames
+        camera = getattr(self.window, "camera", None)
+        if camera is None or not hasattr(camera, "frame_sink"):
+            return None
+        if self._tap is None:
+            self._tap = CameraTap(camera, pause_recognition=True, parent=self)
+        self._tap.start()
+        return self._tap
+
+    def show_panel(self) -> AdminPanel:
+        """Open the admin panel (after the PIN)."""
+        if self.panel is not None:
+            return self.panel
+        ctx = self.ctx
+        panel = AdminPanel(ctx.store, lambda: ctx.enroller, self.auth, self._frame_provider(), ctx.threshold,
+                           ctx.config.attendance.retention_days, self.actor, parent=self.window)
+        self.panel = panel
+        panel.close_kiosk.connect(self.close_kiosk)
+        panel.finished.connect(self._panel_finished)
+        if self.window.isFullScreen():
+            panel.showFullScreen()
+        else:
+            panel.resize(max(1024, self.window.width()), max(700, self.window.height()))
+            panel.show()
+        self.panel_opened.emit(panel)
+        return panel
+
+    def _panel_finished(self, _result: int) -> None:
+        if self._tap is not None:
+            self._tap.stop()
+            runner = getattr(self.window, "runner", None)
+            if runner is not None and hasattr(runner, "reset_tracks"):
+                runner.reset_tracks()  # tracks from before the admin session are stale
+        if self.panel is not None:
+            self.panel.deleteLater()
+        self.panel = None
+        self.ctx.store.audit(self.actor, "admin_logout", "admin mode closed")
+        self.panel_closed.emit()
+
+    # -- leaving the kiosk --------------------------------------------------------------------------
+    def close_kiosk(self) -> None:
+        """Close the kiosk window (the panel's "Close kiosk")."""
+        self.ctx.store.audit(self.actor, "kiosk_closed", "kiosk closed from admin mode")
+        self.kiosk_closing.emit()
+        allow = getattr(self.window, "set_close_allowed", None)
+        if allow is not None:
+            allow(True)
+        request = getattr(self.window, "request_close", None)
+        QTimer.singleShot(0, request if request is not None else self.window.close)

@@ -1,0 +1,324 @@
+"""Guided enrollment at the kiosk: live preview, hints, automatic varied shots, then the form.
+
+Detection and embedding run on ``EnrollWorker`` (a QThread) fed through a one-frame mailbox: the
+newest frame wins, so a slow CPU gives fewer hints per second but never a backlog. Nothing touches
+the database until Save, which writes the person and templates in one transaction and adds them to
+the gallery (Enroller.enroll); Cancel leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, QThread, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.admin.capture import Analysis, CaptureRules, Hint, ShotCollector
+from kiosk.enrollment import Enroller, Shot
+from kiosk.errors import KioskError
+from kiosk.ui.admin.common import TOUCH_STYLE, ask, jpeg_pixmap, set_role
+from kiosk.ui.admin.frames import FrameConnection
+from kiosk.ui.admin.preview import PreviewView
+
+THUMB_PX = 96
+_GOOD_HINTS = (Hint.GOOD, Hint.SHOT, Hint.DONE)
+
+
+class EnrollWorker(QThread):
+    """Analyses the newest submitted frame with a ShotCollector, off the UI thread.
+
+    ``analysed(Analysis, tuple[Shot, ...])`` carries the hint and the shots after each frame (and
+    after ``reset``/``remove``), so the UI never reads the collector directly.
+    """
+
+    analysed = Signal(object, object)
+    failed = Signal(str)
+
+    def __init__(self, collector: ShotCollector, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.collector = collector
+        self._cond = threading.Condition()
+        self._frame: np.ndarray | None = None
+        self._commands: list[tuple[str, int]] = []
+        self._stop = False
+        self.frames_analysed = 0
+        self.frames_dropped = 0
+
+    def submit(self, frame: np.ndarray) -> None:
+        """Offer a frame (any thread; replaces one not analysed yet)."""
+        with self._cond:
+            if self._frame is not None:
+                self.frames_dropped += 1
+            self._frame = frame
+            self._cond.notify()
+
+    def reset(self) -> None:
+        """Forget all shots (applied on the worker thread)."""
+        self._command("reset", -1)
+
+    def remove(self, index: int) -> None:
+        """Forget one shot."""
+        self._command("remove", index)
+
+    def _command(self, name: str, arg: int) -> None:
+        with self._cond:
+            self._commands.append((name, arg))
+            self._cond.notify()
+
+    def stop(self, timeout_ms: int = 10_000) -> None:
+        """End after the current frame and wait for the thread."""
+        with self._cond:
+            self._stop = True
+            self._cond.notify()
+        self.wait(timeout_ms)
+
+    def run(self) -> None:
+        c = self.collector
+        while True:
+            with self._cond:
+                while not self._stop and self._frame is None and not self._commands:
+                    self._cond.wait()
+                if self._stop:
+                    return
+                frame, self._frame = self._frame, None
+                commands, self._commands = self._commands, []
+            for name, arg in commands:
+                c.reset() if name == "reset" else c.remove(arg)
+            if commands:
+                hint = Hint.DONE if c.done else Hint.NO_FACE
+                self.analysed.emit(Analysis(hint, None, (), None, None, len(c.shots)), tuple(c.shots))
+            if frame is None or c.done:
+                continue  # enough shots: no need to spend the CPU until one is removed
+            try:
+                result = c.analyse(frame)
+            except Exception as exc:  # a model error must not kill the thread silently
+                self.failed.emit(str(exc))
+                continue
+            self.frames_analysed += 1
+            self.analysed.emit(result, tuple(c.shots))
+
+
+class EnrollDialog(QDialog):
+    """Enroll a new person with the kiosk camera.
+
+    enroller: the Enroller (pipeline, store, gallery); frames: a frame provider (see
+    kiosk.ui.admin.frames); threshold: the match threshold (same-person check between shots);
+    groups: existing groups offered in the group field; actor: who is recorded as consent taker.
+    After acceptance ``person_id`` is the new person's id.
+    """
+
+    enrolled = Signal(int)
+
+    def __init__(self, enroller: Enroller, frames: Any, threshold: float, groups: Sequence[str] = (),
+                 actor: str = "admin", rules: CaptureRules | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.enroller = enroller
+        self.actor = actor
+        self.rules = rules or CaptureRules()
+        self.shots: tuple[Shot, ...] = ()
+        self.hint = Hint.NO_FACE
+        self.person_id: int | None = None
+        self.setModal(True)
+        self.setStyleSheet(TOUCH_STYLE)
+        self.setWindowTitle(self.tr("Enroll a new person"))
+
+        self.preview = PreviewView(self)
+        self.hint_label = set_role(QLabel(self), "hint")
+        self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint_label.setWordWrap(True)
+        self.progress_label = QLabel(self)
+        self.progress_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thumbs: list[QPushButton] = []
+        thumbs_row = QHBoxLayout()
+        for i in range(self.rules.max_shots):
+            b = set_role(QPushButton(self), "thumb")
+            b.setFixedSize(THUMB_PX + 12, THUMB_PX + 12)
+            b.setIconSize(QSize(THUMB_PX, THUMB_PX))
+            b.setToolTip(self.tr("Tap to remove this shot"))
+            b.clicked.connect(lambda _=False, k=i: self.remove_shot(k))
+            self.thumbs.append(b)
+            thumbs_row.addWidget(b)
+        self.restart_button = QPushButton(self.tr("Start over"), self)
+        self.restart_button.clicked.connect(self.restart)
+        thumbs_row.addStretch(1)
+        thumbs_row.addWidget(self.restart_button)
+
+        left = QVBoxLayout()
+        left.addWidget(self.preview, 1)
+        left.addWidget(self.hint_label)
+        left.addWidget(self.progress_label)
+        left.addLayout(thumbs_row)
+
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setPlaceholderText(self.tr("First and last name"))
+        self.external_edit = QLineEdit(self)
+        self.external_edit.setPlaceholderText(self.tr("Employee number (optional)"))
+        self.group_edit = QComboBox(self)
+        self.group_edit.setEditable(True)
+        self.group_edit.addItem("")
+        self.group_edit.addItems([g for g in groups if g])
+        self.consent_box = QCheckBox(self.tr("The person agreed to be enrolled"), self)
+        self.error_label = set_role(QLabel(self), "error")
+        self.error_label.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Name"), self.name_edit)
+        form.addRow(self.tr("Employee no."), self.external_edit)
+        form.addRow(self.tr("Group"), self.group_edit)
+        self.save_button = set_role(QPushButton(self.tr("Save"), self), "primary")
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        right = QVBoxLayout()
+        right.addWidget(set_role(QLabel(self.tr("New person"), self), "title"))
+        right.addLayout(form)
+        right.addWidget(self.consent_box)
+        right.addWidget(self.error_label)
+        right.addStretch(1)
+        right.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 2)
+
+        for sig in (self.name_edit.textChanged, self.consent_box.toggled):
+            sig.connect(self._refresh_buttons)
+        collector = ShotCollector(enroller.pipeline, threshold, self.rules)
+        self.worker = EnrollWorker(collector, self)
+        self.worker.analysed.connect(self._on_analysed)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.start()
+        self._frames = FrameConnection(frames, self._on_frame)
+        self._show_hint(Hint.NO_FACE)
+        self._show_shots(())
+        self._refresh_buttons()
+
+    # -- frames and analysis ------------------------------------------------------------------------
+    def _on_frame(self, image: np.ndarray) -> None:
+        self.preview.set_frame(image)
+        self.worker.submit(image)
+
+    def _on_analysed(self, analysis: Analysis, shots: tuple[Shot, ...]) -> None:
+        if self.worker is None:
+            return
+        self.preview.set_boxes(analysis.box, analysis.others, analysis.hint in _GOOD_HINTS)
+        self._show_hint(analysis.hint)
+        if shots != self.shots:
+            self._show_shots(shots)
+        self._refresh_buttons()
+
+    def _on_failed(self, message: str) -> None:
+        self.error_label.setText(self.tr("The face check failed: {error}").format(error=message))
+
+    def hint_text(self, hint: Hint) -> str:
+        """What to tell the person for ``hint``."""
+        return {
+            Hint.NO_FACE: self.tr("Look at the camera"),
+            Hint.MULTIPLE: self.tr("Only one person, please"),
+            Hint.MOVE_CLOSER: self.tr("Move closer"),
+            Hint.FACE_CAMERA: self.tr("Face the camera"),
+            Hint.TOO_DARK: self.tr("Too dark"),
+            Hint.TOO_BRIGHT: self.tr("Too bright"),
+            Hint.HOLD_STILL: self.tr("Hold still"),
+            Hint.OTHER_PERSON: self.tr("That looks like someone else. Tap Start over to enroll another person"),
+            Hint.GOOD: self.tr("Good. Now turn your head slightly"),
+            Hint.SHOT: self.tr("Got it!"),
+            Hint.DONE: self.tr("All shots taken"),
+        }[hint]
+
+    def _show_hint(self, hint: Hint) -> None:
+        self.hint = hint
+        self.hint_label.setText(self.hint_text(hint))
+        colour = "#2ecc71" if hint in _GOOD_HINTS else "#ffd166"
+        self.hint_label.setStyleSheet(f"color: {colour};")
+
+    def _show_shots(self, shots: tuple[Shot, ...]) -> None:
+        self.shots = shots
+        for i, b in enumerate(self.thumbs):
+            pm = jpeg_pixmap(shots[i].crop_jpeg, THUMB_PX) if i < len(shots) else None
+            b.setIcon(QIcon(pm) if pm is not None else QIcon())
+            b.setEnabled(pm is not None)
+        n, lo, hi = len(shots), self.rules.min_shots, self.rules.max_shots
+        if n < lo:
+            text = self.tr("Shots: {n} of {max} (at least {min} needed)").format(n=n, max=hi, min=lo)
+        else:
+            text = self.tr("Shots: {n} of {max}. You can save now").format(n=n, max=hi)
+        self.progress_label.setText(text)
+
+    # -- actions ------------------------------------------------------------------------------------
+    def remove_shot(self, index: int) -> None:
+        """Drop one shot (a blink, a bad angle); the camera takes another."""
+        self.worker.remove(index)
+
+    def restart(self) -> None:
+        """Drop every shot and start again (another person, or a bad series)."""
+        self.worker.reset()
+
+    def ready_to_save(self) -> bool:
+        """Enough shots, a name and consent."""
+        return (len(self.shots) >= self.rules.min_shots and bool(self.name_edit.text().strip())
+                and self.consent_box.isChecked())
+
+    def _refresh_buttons(self) -> None:
+        self.save_button.setEnabled(self.ready_to_save())
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask the admin a yes/no question (a method so tests and embedders can answer it)."""
+        return ask(self, title, text, self.tr("Enroll anyway"), self.tr("Go back"))
+
+    def save(self) -> bool:
+        """Duplicate check, then store the person and templates and update the gallery."""
+        if not self.ready_to_save():
+            return False
+        shots = list(self.shots)
+        name = self.name_edit.text().strip()
+        try:
+            dup = self.enroller.find_duplicate(shots)
+            if dup is not None:
+                _pid, other, sim = dup
+                question = self.tr("This face matches {name} ({similarity:.2f}). Enroll anyway?").format(
+                    name=other, similarity=sim)
+                if not self.confirm(self.tr("Already enrolled?"), question):
+                    return False
+            result = self.enroller.enroll(name, shots, self.external_edit.text().strip() or None,
+                                          self.group_edit.currentText().strip() or None, allow_duplicate=True,
+                                          consent_by=self.actor, actor=self.actor)
+        except KioskError as exc:
+            self.error_label.setText(str(exc))
+            return False
+        self.person_id = result.person_id
+        self.enrolled.emit(result.person_id)
+        self.accept()
+        return True
+
+    def done(self, result: int) -> None:  # accept, reject, Esc and the close button all end here
+        self._shutdown()
+        super().done(result)
+
+    def closeEvent(self, event) -> None:
+        self._shutdown()
+        super().closeEvent(event)
+
+    def _shutdown(self) -> None:
+        if self._frames is not None:
+            self._frames.close()
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker.analysed.disconnect(self._on_analysed)
+            self.worker = None  # type: ignore[assignment]
