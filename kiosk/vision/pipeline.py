@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import cv2
@@ -49,6 +50,9 @@ class FacePipeline:
         self.embedder = embedder
         self.min_face_px = min_face_px
         self.refine_kps = refine_kps
+        # The detector reuses its letterbox buffer: the kiosk's recognition worker and an admin dialog
+        # must not interleave inside it. Uncontended, the lock costs well under a microsecond.
+        self._lock = threading.RLock()
 
     @classmethod
     def build(cls, manifest: Manifest, locator: ModelLocator, options: PipelineOptions) -> FacePipeline:
@@ -76,7 +80,8 @@ class FacePipeline:
 
     def detect(self, frame: np.ndarray, max_faces: int = 0) -> list[Detection]:
         """Faces (no embeddings) in a BGR frame, small ones below ``min_face_px`` dropped."""
-        dets = self.detector.detect(frame, max_faces)
+        with self._lock:
+            dets = self.detector.detect(frame, max_faces)
         if self.min_face_px > 0:
             dets = [d for d in dets if min(d.width, d.height) >= self.min_face_px]
         return dets
@@ -97,7 +102,8 @@ class FacePipeline:
         # frame -> mirrored crop: u = -s (x - cx) + size/2, v = s (y - cy) + size/2
         m = np.array([[-s, 0.0, s * cx + size / 2.0], [0.0, s, -s * cy + size / 2.0]])
         crop = cv2.warpAffine(frame, m, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-        found = self.detector.detect(crop)
+        with self._lock:
+            found = self.detector.detect(crop)
         if not found:
             return det.kps
         best = min(found, key=lambda d: abs(d.box[0] + d.box[2] - size) + abs(d.box[1] + d.box[3] - size))
