@@ -19,7 +19,7 @@ class ModelsConfig:
     dir: str = ""
     det_size: int = 320
     det_threshold: float = 0.5
-    threads: int = 0
+    threads: int = 1
     flip: bool = True
     refine_kps: bool = True
 
@@ -173,7 +173,7 @@ pack = "default"        # default | accurate | clean  (`kiosk models` lists pack
 dir = ""                # folder holding the model files (also --model-dir, KIOSK_MODEL_DIR)
 det_size = 320          # detector input, long side in px: 320 finds faces >= 56 px; 480 those >= 40 px (2.3x time)
 det_threshold = 0.5     # detector score threshold
-threads = 0             # ONNX Runtime threads per model (0 = one per core)
+threads = 1             # ONNX Runtime threads per model (0 = one per core); 1 leaves a core to the window
 flip = true             # add the mirrored face's embedding (more accurate, 2x embed time)
 refine_kps = true       # average keypoints with the mirrored face's (more accurate, +1 small detection)
 

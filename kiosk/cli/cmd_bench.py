@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = p.add_subparsers(dest="bench_command", metavar="BENCHMARK")
     pipe = s.add_parser("pipeline", help="median ms per stage on a one-face 640x480 frame vs raw ONNX time")
     pipe.add_argument("--image", default=None, help="a one-face image (default: shared obama.jpg)")
-    pipe.add_argument("--repeat", type=int, default=100)
+    pipe.add_argument("--repeat", type=int, default=400, help="samples per stage (default 400)")
     pipe.add_argument("--json", action="store_true", help="print JSON")
     pipe.set_defaults(func=cmd_pipeline)
     kio = s.add_parser("kiosk", help="the kiosk window on a video in real time: decision latency, display fps, "

@@ -159,8 +159,8 @@ class ScrfdDetector(FaceDetector):
             canvas = self._canvas
             if (nh, nw) == (h, w):
                 canvas[:nh, :nw] = image
-            else:
-                canvas[:nh, :nw] = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_LINEAR)
+            else:  # straight into the canvas: no temporary image
+                cv2.resize(image, (nw, nh), dst=canvas[:nh, :nw], interpolation=cv2.INTER_LINEAR)
         blob = cv2.dnn.blobFromImage(canvas, self._scale, None, self._mean, swapRB=self._swap_rb)
         return blob, scale
 

@@ -29,10 +29,11 @@ def estimate_yaw(kps: np.ndarray) -> float:
 def face_quality(det: Detection, aligned: np.ndarray) -> FaceQuality:
     """Quality figures of one detection and its aligned crop."""
     grey = cv2.cvtColor(aligned, cv2.COLOR_BGR2GRAY)
-    sharpness = float(cv2.Laplacian(grey, cv2.CV_32F).var())
+    # int16 Laplacian + OpenCV's meanStdDev: the same variance as a float32 numpy .var(), in one pass
+    _, std = cv2.meanStdDev(cv2.Laplacian(grey, cv2.CV_16S))
     return FaceQuality(
         size_px=float(min(det.width, det.height)),
-        sharpness=sharpness,
+        sharpness=float(std[0, 0]) ** 2,
         yaw_deg=estimate_yaw(det.kps),
-        brightness=float(grey.mean()),
+        brightness=float(cv2.mean(grey)[0]),
     )
