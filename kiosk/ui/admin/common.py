@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import cv2
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+from kiosk.enrollment import Shot
+from kiosk.errors import KioskError
 
 # Fingers, not mouse pointers: every control is at least 56 px tall with 20 px text.
 TOUCH_STYLE = """
@@ -78,3 +84,27 @@ def tell(parent: QWidget | None, title: str, text: str, warning: bool = False) -
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setStyleSheet(TOUCH_STYLE)
     box.exec()
+
+
+def enroll_from_form(dialog: Any, shots: Sequence[Shot]) -> int | None:
+    """The save step both enrollment dialogs share: the duplicate check (asked through
+    ``dialog.confirm``), then one transaction plus the gallery update. Returns the new person's id,
+    or None when the admin went back or an error was shown in ``dialog.error_label``.
+
+    ``dialog`` provides enroller, actor, name_edit, external_edit, group_edit, error_label, confirm, tr.
+    """
+    try:
+        dup = dialog.enroller.find_duplicate(shots)
+        if dup is not None:
+            question = dialog.tr("This face matches {name} ({similarity:.2f}). Enroll anyway?").format(
+                name=dup[1], similarity=dup[2])
+            if not dialog.confirm(dialog.tr("Already enrolled?"), question):
+                return None
+        result = dialog.enroller.enroll(
+            dialog.name_edit.text().strip(), list(shots), dialog.external_edit.text().strip() or None,
+            dialog.group_edit.currentText().strip() or None, allow_duplicate=True,
+            consent_by=dialog.actor, actor=dialog.actor)
+    except KioskError as exc:
+        dialog.error_label.setText(str(exc))
+        return None
+    return result.person_id

@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.admin.capture import Analysis, CaptureRules, Hint, ShotCollector
 from kiosk.enrollment import Enroller, Shot
-from kiosk.errors import KioskError
-from kiosk.ui.admin.common import TOUCH_STYLE, ask, jpeg_pixmap, set_role
+from kiosk.ui.admin.common import TOUCH_STYLE, ask, enroll_from_form, jpeg_pixmap, set_role
 from kiosk.ui.admin.frames import FrameConnection
 from kiosk.ui.admin.preview import PreviewView
 
@@ -286,24 +285,11 @@ class EnrollDialog(QDialog):
         """Duplicate check, then store the person and templates and update the gallery."""
         if not self.ready_to_save():
             return False
-        shots = list(self.shots)
-        name = self.name_edit.text().strip()
-        try:
-            dup = self.enroller.find_duplicate(shots)
-            if dup is not None:
-                _pid, other, sim = dup
-                question = self.tr("This face matches {name} ({similarity:.2f}). Enroll anyway?").format(
-                    name=other, similarity=sim)
-                if not self.confirm(self.tr("Already enrolled?"), question):
-                    return False
-            result = self.enroller.enroll(name, shots, self.external_edit.text().strip() or None,
-                                          self.group_edit.currentText().strip() or None, allow_duplicate=True,
-                                          consent_by=self.actor, actor=self.actor)
-        except KioskError as exc:
-            self.error_label.setText(str(exc))
+        person_id = enroll_from_form(self, self.shots)
+        if person_id is None:
             return False
-        self.person_id = result.person_id
-        self.enrolled.emit(result.person_id)
+        self.person_id = person_id
+        self.enrolled.emit(person_id)
         self.accept()
         return True
 

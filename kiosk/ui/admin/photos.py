@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.enrollment import Enroller, ImportProgress, ImportResult, Rejected, Shot, import_folder
-from kiosk.errors import ImageError, KioskError, NoFaceError
+from kiosk.errors import ImageError, NoFaceError
 from kiosk.store import Store
-from kiosk.ui.admin.common import TOUCH_STYLE, ask, jpeg_pixmap, set_role
+from kiosk.ui.admin.common import TOUCH_STYLE, ask, enroll_from_form, jpeg_pixmap, set_role
 from kiosk.ui.admin.tasks import TaskThread
 from kiosk.vision.image_io import read_image
 
@@ -156,21 +156,10 @@ class PhotoEnrollDialog(QDialog):
         """Duplicate check, then one transaction and the gallery update."""
         if not self.ready_to_save():
             return False
-        try:
-            dup = self.enroller.find_duplicate(self.shots)
-            if dup is not None and not self.confirm(
-                    self.tr("Already enrolled?"),
-                    self.tr("This face matches {name} ({similarity:.2f}). Enroll anyway?").format(
-                        name=dup[1], similarity=dup[2])):
-                return False
-            result = self.enroller.enroll(self.name_edit.text().strip(), self.shots,
-                                          self.external_edit.text().strip() or None,
-                                          self.group_edit.currentText().strip() or None, allow_duplicate=True,
-                                          consent_by=self.actor, actor=self.actor)
-        except KioskError as exc:
-            self.error_label.setText(str(exc))
+        person_id = enroll_from_form(self, self.shots)
+        if person_id is None:
             return False
-        self.person_id = result.person_id
+        self.person_id = person_id
         self.accept()
         return True
 
