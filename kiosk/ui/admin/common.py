@@ -108,3 +108,35 @@ def enroll_from_form(dialog: Any, shots: Sequence[Shot]) -> int | None:
         dialog.error_label.setText(str(exc))
         return None
     return result.person_id
+
+
+class PersonFormMixin:
+    """Save flow shared by the camera and photo enrollment dialogs (mixed into a QDialog).
+
+    The dialog supplies ``ready_to_save()``, ``shots``, the form widgets read by
+    :func:`enroll_from_form` and ``save_button``; ``_on_saved`` lets it react to a new person.
+    """
+
+    person_id: int | None
+
+    def _refresh_buttons(self) -> None:
+        self.save_button.setEnabled(self.ready_to_save())  # type: ignore[attr-defined]
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask the admin a yes/no question (a method so tests and embedders can answer it)."""
+        return ask(self, title, text, self.tr("Enroll anyway"), self.tr("Go back"))  # type: ignore[attr-defined]
+
+    def save(self) -> bool:
+        """Duplicate check, then one transaction plus the gallery update; closes the dialog on success."""
+        if not self.ready_to_save():  # type: ignore[attr-defined]
+            return False
+        person_id = enroll_from_form(self, self.shots)  # type: ignore[attr-defined]
+        if person_id is None:
+            return False
+        self.person_id = person_id
+        self._on_saved(person_id)
+        self.accept()  # type: ignore[attr-defined]
+        return True
+
+    def _on_saved(self, person_id: int) -> None:
+        """Hook: called with the new person's id before the dialog closes."""

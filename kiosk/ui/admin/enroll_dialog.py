@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.admin.capture import Analysis, CaptureRules, Hint, ShotCollector
 from kiosk.enrollment import Enroller, Shot
-from kiosk.ui.admin.common import TOUCH_STYLE, ask, enroll_from_form, jpeg_pixmap, set_role
+from kiosk.ui.admin.common import TOUCH_STYLE, PersonFormMixin, jpeg_pixmap, set_role
 from kiosk.ui.admin.frames import FrameConnection
 from kiosk.ui.admin.preview import PreviewView
 
@@ -112,7 +112,7 @@ class EnrollWorker(QThread):
             self.analysed.emit(result, tuple(c.shots))
 
 
-class EnrollDialog(QDialog):
+class EnrollDialog(PersonFormMixin, QDialog):
     """Enroll a new person with the kiosk camera.
 
     enroller: the Enroller (pipeline, store, gallery); frames: a frame provider (see
@@ -274,24 +274,8 @@ class EnrollDialog(QDialog):
         return (len(self.shots) >= self.rules.min_shots and bool(self.name_edit.text().strip())
                 and self.consent_box.isChecked())
 
-    def _refresh_buttons(self) -> None:
-        self.save_button.setEnabled(self.ready_to_save())
-
-    def confirm(self, title: str, text: str) -> bool:
-        """Ask the admin a yes/no question (a method so tests and embedders can answer it)."""
-        return ask(self, title, text, self.tr("Enroll anyway"), self.tr("Go back"))
-
-    def save(self) -> bool:
-        """Duplicate check, then store the person and templates and update the gallery."""
-        if not self.ready_to_save():
-            return False
-        person_id = enroll_from_form(self, self.shots)
-        if person_id is None:
-            return False
-        self.person_id = person_id
+    def _on_saved(self, person_id: int) -> None:
         self.enrolled.emit(person_id)
-        self.accept()
-        return True
 
     def done(self, result: int) -> None:  # accept, reject, Esc and the close button all end here
         self._shutdown()

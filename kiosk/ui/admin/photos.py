@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from kiosk.enrollment import Enroller, ImportProgress, ImportResult, Rejected, Shot, import_folder
 from kiosk.errors import ImageError, NoFaceError
 from kiosk.store import Store
-from kiosk.ui.admin.common import TOUCH_STYLE, ask, enroll_from_form, jpeg_pixmap, set_role
+from kiosk.ui.admin.common import TOUCH_STYLE, PersonFormMixin, jpeg_pixmap, set_role
 from kiosk.ui.admin.tasks import TaskThread
 from kiosk.vision.image_io import read_image
 
@@ -39,7 +39,7 @@ def _rejected_item(r: Rejected) -> QListWidgetItem:
     return QListWidgetItem(f"{Path(r.image).name}: {r.reason}")
 
 
-class PhotoEnrollDialog(QDialog):
+class PhotoEnrollDialog(PersonFormMixin, QDialog):
     """Enroll one person from image files: faces are found on a worker thread, then name, consent, Save.
 
     After acceptance ``person_id`` is the new person's id.
@@ -145,23 +145,6 @@ class PhotoEnrollDialog(QDialog):
         """At least one usable photo, a name and consent."""
         return bool(self.shots) and bool(self.name_edit.text().strip()) and self.consent_box.isChecked()
 
-    def _refresh_buttons(self) -> None:
-        self.save_button.setEnabled(self.ready_to_save())
-
-    def confirm(self, title: str, text: str) -> bool:
-        """Ask the admin (a method so tests can answer it)."""
-        return ask(self, title, text, self.tr("Enroll anyway"), self.tr("Go back"))
-
-    def save(self) -> bool:
-        """Duplicate check, then one transaction and the gallery update."""
-        if not self.ready_to_save():
-            return False
-        person_id = enroll_from_form(self, self.shots)
-        if person_id is None:
-            return False
-        self.person_id = person_id
-        self.accept()
-        return True
 
     def done(self, result: int) -> None:
         self.task.cancel()
