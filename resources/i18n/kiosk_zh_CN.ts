@@ -1,25 +1,67 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name />
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="126" />
+        <source>First and last name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="128" />
+        <source>Employee number (optional)</source>
+        <translation>工号（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="132" />
+        <source>The person agreed to be enrolled</source>
+        <translation>本人已同意登记</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="136" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="137" />
+        <source>Employee no.</source>
+        <translation>工号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="138" />
+        <source>Group</source>
+        <translation>组别</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="139" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="141" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
 <context>
     <name>AddPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="46"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="46" />
         <source>Enroll with the camera</source>
         <translation>用摄像头登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="48"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="48" />
         <source>Enroll one person from photos…</source>
         <translation>从照片登记一人…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="49"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="49" />
         <source>Import a folder of people…</source>
         <translation>从文件夹批量导入…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="53"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="53" />
         <source>Add people</source>
         <translation>添加人员</translation>
     </message>
@@ -27,58 +69,58 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="83"/>
-        <location filename="../../kiosk/ui/admin/panel.py" line="97"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="84" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="98" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="91"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="92" />
         <source>No camera is connected to this screen.</source>
         <translation>此屏幕未连接摄像头。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="100"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="101" />
         <source>Add people</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="101"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="102" />
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="102"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="103" />
         <source>Attendance</source>
         <translation>考勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="103"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="104" />
         <source>Privacy</source>
         <translation>隐私</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="112"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="113" />
         <source>Back to the kiosk</source>
         <translation>返回签到屏幕</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="114"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="115" />
         <source>Close kiosk</source>
         <translation>关闭签到机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="167"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="168" />
         <source>Photos of one person</source>
         <translation>同一人的照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="168"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="169" />
         <source>Images ({patterns})</source>
         <translation>图片 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="177"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="178" />
         <source>Folder with one sub-folder per person</source>
         <translation>每人一个子文件夹的文件夹</translation>
     </message>
@@ -86,17 +128,17 @@
 <context>
     <name>Attendance</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="175"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="175" />
         <source>check-in</source>
         <translation>签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="176"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="176" />
         <source>in</source>
         <translation>上班</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="177"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="177" />
         <source>out</source>
         <translation>下班</translation>
     </message>
@@ -104,37 +146,37 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="72"/>
+        <location filename="../../kiosk/ui/banner.py" line="72" />
         <source>Please look at the camera to check in</source>
         <translation>请看向摄像头签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="77"/>
+        <location filename="../../kiosk/ui/banner.py" line="77" />
         <source>Welcome, {name} — attendance could not be saved, please tell the front desk</source>
         <translation>欢迎，{name} — 考勤未能保存，请告知前台</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="81"/>
+        <location filename="../../kiosk/ui/banner.py" line="81" />
         <source>Welcome, {name} — checked in {time}</source>
         <translation>欢迎，{name} — {time} 已签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="83"/>
+        <location filename="../../kiosk/ui/banner.py" line="83" />
         <source>Welcome, {name} — IN at {time}</source>
         <translation>欢迎，{name} — {time} 进入</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="85"/>
+        <location filename="../../kiosk/ui/banner.py" line="85" />
         <source>Goodbye, {name} — OUT at {time}</source>
         <translation>再见，{name} — {time} 离开</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="87"/>
+        <location filename="../../kiosk/ui/banner.py" line="87" />
         <source>Welcome back, {name} — already checked in at {time}</source>
         <translation>欢迎回来，{name} — 已于 {time} 签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="94"/>
+        <location filename="../../kiosk/ui/banner.py" line="94" />
         <source>Not recognised — please see the front desk</source>
         <translation>未能识别 — 请到前台登记</translation>
     </message>
@@ -142,37 +184,37 @@
 <context>
     <name>EditPersonDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="106"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="106" />
         <source>Edit person</source>
         <translation>编辑人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="115"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="115" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="116"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="116" />
         <source>Employee no.</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="117"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="117" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="118"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="118" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="120"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="120" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="133"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="133" />
         <source>A person needs a name.</source>
         <translation>请填写姓名。</translation>
     </message>
@@ -180,240 +222,180 @@
 <context>
     <name>EnrollDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="138"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="133" />
         <source>Enroll a new person</source>
         <translation>登记新人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="152"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="147" />
         <source>Tap to remove this shot</source>
         <translation>点按可删除此照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="156"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="151" />
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="168"/>
-        <source>First and last name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="170"/>
-        <source>Employee number (optional)</source>
-        <translation>工号（可选）</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="175"/>
-        <source>The person agreed to be enrolled</source>
-        <translation>本人已同意登记</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="179"/>
-        <source>Name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="180"/>
-        <source>Employee no.</source>
-        <translation>工号</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="181"/>
-        <source>Group</source>
-        <translation>组别</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="182"/>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="184"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="190"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="167" />
         <source>New person</source>
         <translation>新人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="227"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="204" />
         <source>The face check failed: {error}</source>
         <translation>人脸检查失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="232"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="209" />
         <source>Look at the camera</source>
         <translation>请看摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="233"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="210" />
         <source>Only one person, please</source>
         <translation>请一次一人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="234"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="211" />
         <source>Move closer</source>
         <translation>请再靠近一些</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="235"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="212" />
         <source>Face the camera</source>
         <translation>请正对摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="236"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="213" />
         <source>Too dark</source>
         <translation>太暗了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="237"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="214" />
         <source>Too bright</source>
         <translation>太亮了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="215" />
         <source>Hold still</source>
         <translation>请保持不动</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="216" />
         <source>That looks like someone else. Tap Start over to enroll another person</source>
         <translation>看起来是另一个人。要登记其他人，请点按“重新开始”</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="217" />
         <source>Good. Now turn your head slightly</source>
         <translation>很好。请稍微转一下头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="218" />
         <source>Got it!</source>
         <translation>拍好了！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="219" />
         <source>All shots taken</source>
         <translation>照片已拍完</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="259"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="236" />
         <source>Shots: {n} of {max} (at least {min} needed)</source>
         <translation>已拍：{n} / {max}（至少需要 {min} 张）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="261"/>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
         <source>Shots: {n} of {max}. You can save now</source>
         <translation>已拍：{n} / {max}。现在可以保存</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="283"/>
-        <source>Enroll anyway</source>
-        <translation>仍然登记</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="283"/>
-        <source>Go back</source>
-        <translation>返回</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="295"/>
-        <source>This face matches {name} ({similarity:.2f}). Enroll anyway?</source>
-        <translation>此人脸与 {name}（{similarity:.2f}）匹配。仍要登记吗？</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="297"/>
-        <source>Already enrolled?</source>
-        <translation>是否已登记？</translation>
     </message>
 </context>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="122"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="122" />
         <source>Export attendance</source>
         <translation>导出考勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="129"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="129" />
         <source>Every event</source>
         <translation>所有记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="130"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="130" />
         <source>One line per person per day</source>
         <translation>每人每天一行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="136"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="136" />
         <source>All groups</source>
         <translation>所有组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="142"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="142" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="148"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="148" />
         <source>From</source>
         <translation>开始日期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="149"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="149" />
         <source>To</source>
         <translation>结束日期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="150"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="150" />
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="151"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="151" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="152"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="152" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="155"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="155" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="157"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="157" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="164"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="164" />
         <source>Export attendance as CSV (opens in Excel)</source>
         <translation>将考勤导出为 CSV（可用 Excel 打开）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="171"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="171" />
         <source>Save attendance as</source>
         <translation>考勤保存为</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="172"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="172" />
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="182"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="182" />
         <source>Choose a file to write.</source>
         <translation>请选择要写入的文件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="191"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="191" />
         <source>Wrote {n} row(s) to {path}</source>
         <translation>已将 {n} 行写入 {path}</translation>
     </message>
@@ -421,32 +403,32 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="150"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="150" />
         <source>Attendance of {name}</source>
         <translation>{name} 的考勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="155"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="155" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="155"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="155" />
         <source>Event</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="155"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="155" />
         <source>Kiosk</source>
         <translation>签到机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="162"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="162" />
         <source>{name}: {n} event(s) in the last {days} days</source>
         <translation>{name}：最近 {days} 天共 {n} 条记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="164"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="164" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -454,74 +436,74 @@
 <context>
     <name>ImportFolderDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="197"/>
-        <location filename="../../kiosk/ui/admin/photos.py" line="221"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="152" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="176" />
         <source>Import a folder of people</source>
         <translation>从文件夹批量导入</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="198"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="153" />
         <source>Each sub-folder of {folder} is one person, named after the sub-folder.</source>
         <translation>{folder} 中的每个子文件夹代表一人，以子文件夹名作为姓名。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="204"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="159" />
         <source>Also enroll faces that match someone already enrolled</source>
         <translation>与已登记人员匹配的人脸也登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="205"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="160" />
         <source>Everyone in these photos agreed to be enrolled</source>
         <translation>照片中的所有人均已同意登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="207"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="162" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="212"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="167" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="214"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="169" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="253"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="208" />
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="260"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="215" />
         <source>{done} of {total}: {name}</source>
         <translation>{done} / {total}：{name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="264"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="219" />
         <source>Imported {people} people with {templates} face shot(s); {skipped} photo(s) skipped.</source>
         <translation>已导入 {people} 人（人脸照片 {templates} 张）；跳过 {skipped} 张照片。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="267"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="222" />
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="271"/>
-        <location filename="../../kiosk/ui/admin/photos.py" line="275"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="226" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="230" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="274"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="229" />
         <source>The import failed: {error}</source>
         <translation>导入失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="286"/>
+        <location filename="../../kiosk/ui/admin/photos.py" line="241" />
         <source>Stopping after this person…</source>
         <translation>处理完此人后停止…</translation>
     </message>
@@ -529,12 +511,12 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="33"/>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="33" />
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="41"/>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="41" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -542,58 +524,58 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="41"/>
-        <location filename="../../kiosk/ui/window.py" line="58"/>
+        <location filename="../../kiosk/ui/window.py" line="41" />
+        <location filename="../../kiosk/ui/window.py" line="58" />
         <source>Face check-in</source>
         <translation>人脸签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="149"/>
+        <location filename="../../kiosk/ui/window.py" line="149" />
         <source>Camera unavailable — reconnecting…</source>
         <translation>摄像头不可用 — 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="181"/>
+        <location filename="../../kiosk/ui/window.py" line="181" />
         <source>● Camera not responding</source>
         <translation>● 摄像头无响应</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="184"/>
+        <location filename="../../kiosk/ui/window.py" line="184" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● 摄像头不可用 — {s:.0f} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="186"/>
+        <location filename="../../kiosk/ui/window.py" line="186" />
         <source>● Camera live</source>
         <translation>● 摄像头已连接</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="188"/>
+        <location filename="../../kiosk/ui/window.py" line="188" />
         <source>● Video ended</source>
         <translation>● 视频已结束</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="190"/>
+        <location filename="../../kiosk/ui/window.py" line="190" />
         <source>● Connecting to the camera…</source>
         <translation>● 正在连接摄像头…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="192"/>
+        <location filename="../../kiosk/ui/window.py" line="192" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="193"/>
+        <location filename="../../kiosk/ui/window.py" line="193" />
         <source>recognition {fps:.0f} fps</source>
         <translation>识别 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="195"/>
+        <location filename="../../kiosk/ui/window.py" line="195" />
         <source>people enrolled: {n}</source>
         <translation>已登记人数：{n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="215"/>
+        <location filename="../../kiosk/ui/window.py" line="215" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>摄像头无响应 — 正在等待画面…</translation>
     </message>
@@ -601,37 +583,37 @@
 <context>
     <name>PeopleModel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="53"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="53" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="53"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="53" />
         <source>Employee no.</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="53"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="53" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="53"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="53" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="54"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="54" />
         <source>Face shots</source>
         <translation>人脸照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="91"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="91" />
         <source>active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="91"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="91" />
         <source>inactive</source>
         <translation>停用</translation>
     </message>
@@ -639,206 +621,164 @@
 <context>
     <name>PeoplePage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="198"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="198" />
         <source>Search name, employee no. or group</source>
         <translation>按姓名、工号或组别搜索</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="213"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="213" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="215"/>
-        <location filename="../../kiosk/ui/admin/people.py" line="265"/>
-        <location filename="../../kiosk/ui/admin/people.py" line="297"/>
-        <location filename="../../kiosk/ui/admin/people.py" line="299"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="215" />
+        <location filename="../../kiosk/ui/admin/people.py" line="265" />
+        <location filename="../../kiosk/ui/admin/people.py" line="297" />
+        <location filename="../../kiosk/ui/admin/people.py" line="299" />
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="217"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="217" />
         <source>Attendance…</source>
         <translation>考勤…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="219"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="219" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="228"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="228" />
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="245"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="245" />
         <source>{n} person(s)</source>
         <translation>{n} 人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="265"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="265" />
         <source>Activate</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="270"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="270" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="273"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="273" />
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="298"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="298" />
         <source>{name} will no longer be recognised. Their data is kept and you can activate them again later.</source>
         <translation>{name} 将不再被识别。数据会保留，之后可以重新启用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="309"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="309" />
         <source>Delete person</source>
         <translation>删除人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="310"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="310" />
         <source>Delete {name}? Their {n} face shot(s) are erased for good. Attendance records keep the name for payroll.</source>
         <translation>删除 {name}？其 {n} 张人脸照片将被永久清除。考勤记录会保留姓名以便核算工资。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="312"/>
+        <location filename="../../kiosk/ui/admin/people.py" line="312" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
 </context>
 <context>
-    <name>PhotoEnrollDialog</name>
+    <name>PersonFormMixin</name>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="59"/>
-        <source>Enroll from photos</source>
-        <translation>从照片登记</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="69"/>
-        <source>First and last name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="74"/>
-        <source>The person agreed to be enrolled</source>
-        <translation>本人已同意登记</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="78"/>
-        <source>Name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="79"/>
-        <source>Employee no.</source>
-        <translation>工号</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="80"/>
-        <source>Group</source>
-        <translation>组别</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="81"/>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="83"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="90"/>
-        <source>New person from photos</source>
-        <translation>从照片登记新人员</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="94"/>
-        <source>Skipped photos</source>
-        <translation>已跳过的照片</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="106"/>
-        <source>Looking for the face in {n} photo(s)…</source>
-        <translation>正在 {n} 张照片中查找人脸…</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="135"/>
-        <source>Usable photos: {n}. Skipped: {skipped}.</source>
-        <translation>可用照片：{n} 张。跳过：{skipped} 张。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="153"/>
+        <location filename="../../kiosk/ui/admin/common.py" line="150" />
         <source>Enroll anyway</source>
         <translation>仍然登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="153"/>
+        <location filename="../../kiosk/ui/admin/common.py" line="150" />
         <source>Go back</source>
         <translation>返回</translation>
     </message>
+</context>
+<context>
+    <name>PhotoEnrollDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="162"/>
-        <source>Already enrolled?</source>
-        <translation>是否已登记？</translation>
+        <location filename="../../kiosk/ui/admin/photos.py" line="58" />
+        <source>Enroll from photos</source>
+        <translation>从照片登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="163"/>
-        <source>This face matches {name} ({similarity:.2f}). Enroll anyway?</source>
-        <translation>此人脸与 {name}（{similarity:.2f}）匹配。仍要登记吗？</translation>
+        <location filename="../../kiosk/ui/admin/photos.py" line="73" />
+        <source>New person from photos</source>
+        <translation>从照片登记新人员</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/photos.py" line="77" />
+        <source>Skipped photos</source>
+        <translation>已跳过的照片</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/photos.py" line="89" />
+        <source>Looking for the face in {n} photo(s)…</source>
+        <translation>正在 {n} 张照片中查找人脸…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/photos.py" line="118" />
+        <source>Usable photos: {n}. Skipped: {skipped}.</source>
+        <translation>可用照片：{n} 张。跳过：{skipped} 张。</translation>
     </message>
 </context>
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="66"/>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="66" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="79"/>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="79" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="148"/>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="148" />
         <source>Wrong PIN. Tries left: {n}</source>
         <translation>PIN 错误。剩余 {n} 次</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="155"/>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="155" />
         <source>The PIN must have {min} to {max} digits.</source>
         <translation>PIN 必须为 {min} 到 {max} 位数字。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="162"/>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="162" />
         <source>The two PINs differ. Please start again.</source>
         <translation>两次输入的 PIN 不一致。请重新开始。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="171"/>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="171" />
         <source>Enter the admin PIN</source>
         <translation>输入管理员 PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="173"/>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="173" />
         <source>Choose an admin PIN ({min}–{max} digits)</source>
         <translation>设置管理员 PIN（{min}–{max} 位）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="176"/>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="176" />
         <source>Enter the same PIN again</source>
         <translation>再次输入相同的 PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="189"/>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="189" />
         <source>Too many wrong PINs. Admin is locked for {m}:{s:02d}.</source>
         <translation>PIN 错误次数过多。管理功能将锁定 {m}:{s:02d}。</translation>
     </message>
@@ -846,72 +786,72 @@
 <context>
     <name>PrivacyPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="41"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="41" />
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="42"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="42" />
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="45"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
         <source>Save and apply</source>
         <translation>保存并应用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="50"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="50" />
         <source>Keep attendance for</source>
         <translation>考勤保留期限</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="54"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="54" />
         <source>Change admin PIN…</source>
         <translation>更改管理员 PIN…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="57"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="57"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="57"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="57"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="63"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="63" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="66"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="66" />
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="70"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="70" />
         <source>Privacy</source>
         <translation>隐私</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="88"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="88" />
         <source>Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).</source>
         <translation>超过 {days} 天的考勤记录每天删除。本次删除：{n} 条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="91"/>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="91" />
         <source>Attendance is kept forever.</source>
         <translation>考勤记录将永久保留。</translation>
     </message>
@@ -919,47 +859,47 @@
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="57"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="57"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="57"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
         <source>Employee no.</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="58"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="58" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="58"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="58" />
         <source>Event</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="58"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="58" />
         <source>Kiosk</source>
         <translation>签到机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="65"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="65" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="67"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="67" />
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="88"/>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="88" />
         <source>Today, {day}: {n} event(s), {p} person(s)</source>
         <translation>今天 {day}：{n} 条记录，{p} 人</translation>
     </message>
@@ -967,9 +907,22 @@
 <context>
     <name>VideoView</name>
     <message>
-        <location filename="../../kiosk/ui/video_view.py" line="152"/>
+        <location filename="../../kiosk/ui/video_view.py" line="152" />
         <source>Unknown</source>
         <translation>未登记</translation>
+    </message>
+</context>
+<context>
+    <name>dialog</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="99" />
+        <source>This face matches {name} ({similarity:.2f}). Enroll anyway?</source>
+        <translation>此人脸与 {name}（{similarity:.2f}）匹配。仍要登记吗？</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="101" />
+        <source>Already enrolled?</source>
+        <translation>是否已登记？</translation>
     </message>
 </context>
 </TS>

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QWidget
 
 from kiosk.enrollment import Shot
 from kiosk.errors import KioskError
@@ -118,6 +118,29 @@ class PersonFormMixin:
     """
 
     person_id: int | None
+
+    def _build_person_form(self, groups: Sequence[str]) -> QFormLayout:
+        """Name, employee number and group fields, the consent box, the error line, Save and Cancel."""
+        tr = self.tr  # type: ignore[attr-defined]
+        self.name_edit = QLineEdit(self)  # type: ignore[call-overload]
+        self.name_edit.setPlaceholderText(tr("First and last name"))
+        self.external_edit = QLineEdit(self)  # type: ignore[call-overload]
+        self.external_edit.setPlaceholderText(tr("Employee number (optional)"))
+        self.group_edit = QComboBox(self)  # type: ignore[call-overload]
+        self.group_edit.setEditable(True)
+        self.group_edit.addItems(["", *groups])
+        self.consent_box = QCheckBox(tr("The person agreed to be enrolled"), self)  # type: ignore[call-overload]
+        self.error_label = set_role(QLabel(self), "error")  # type: ignore[call-overload]
+        self.error_label.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(tr("Name"), self.name_edit)
+        form.addRow(tr("Employee no."), self.external_edit)
+        form.addRow(tr("Group"), self.group_edit)
+        self.save_button = set_role(QPushButton(tr("Save"), self), "primary")  # type: ignore[call-overload]
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button = QPushButton(tr("Cancel"), self)  # type: ignore[call-overload]
+        self.cancel_button.clicked.connect(self.reject)  # type: ignore[attr-defined]
+        return form
 
     def _refresh_buttons(self) -> None:
         self.save_button.setEnabled(self.ready_to_save())  # type: ignore[attr-defined]

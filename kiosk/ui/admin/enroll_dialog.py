@@ -16,13 +16,9 @@ import numpy as np
 from PySide6.QtCore import QSize, Qt, QThread, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -163,25 +159,7 @@ class EnrollDialog(PersonFormMixin, QDialog):
         left.addWidget(self.progress_label)
         left.addLayout(thumbs_row)
 
-        self.name_edit = QLineEdit(self)
-        self.name_edit.setPlaceholderText(self.tr("First and last name"))
-        self.external_edit = QLineEdit(self)
-        self.external_edit.setPlaceholderText(self.tr("Employee number (optional)"))
-        self.group_edit = QComboBox(self)
-        self.group_edit.setEditable(True)
-        self.group_edit.addItem("")
-        self.group_edit.addItems([g for g in groups if g])
-        self.consent_box = QCheckBox(self.tr("The person agreed to be enrolled"), self)
-        self.error_label = set_role(QLabel(self), "error")
-        self.error_label.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow(self.tr("Name"), self.name_edit)
-        form.addRow(self.tr("Employee no."), self.external_edit)
-        form.addRow(self.tr("Group"), self.group_edit)
-        self.save_button = set_role(QPushButton(self.tr("Save"), self), "primary")
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.clicked.connect(self.reject)
+        form = self._build_person_form([g for g in groups if g])
         buttons = QHBoxLayout()
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
@@ -65,26 +64,10 @@ class PhotoEnrollDialog(PersonFormMixin, QDialog):
         self.faces.setIconSize(QSize(THUMB_PX, THUMB_PX))
         self.faces.setFixedHeight(THUMB_PX + 48)
         self.skipped = QListWidget(self)
-        self.name_edit = QLineEdit(self)
-        self.name_edit.setPlaceholderText(self.tr("First and last name"))
-        self.external_edit = QLineEdit(self)
-        self.group_edit = QComboBox(self)
-        self.group_edit.setEditable(True)
-        self.group_edit.addItems(["", *group_names])
-        self.consent_box = QCheckBox(self.tr("The person agreed to be enrolled"), self)
-        self.error_label = set_role(QLabel(self), "error")
-        self.error_label.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow(self.tr("Name"), self.name_edit)
-        form.addRow(self.tr("Employee no."), self.external_edit)
-        form.addRow(self.tr("Group"), self.group_edit)
-        self.save_button = set_role(QPushButton(self.tr("Save"), self), "primary")
-        self.save_button.clicked.connect(self.save)
-        cancel = QPushButton(self.tr("Cancel"), self)
-        cancel.clicked.connect(self.reject)
+        form = self._build_person_form(list(group_names))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        buttons.addWidget(cancel)
+        buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(set_role(QLabel(self.tr("New person from photos"), self), "title"))
