@@ -106,7 +106,9 @@ class Enroller:
             raise NoFaceError(f"{source}: the face is too small ({min(det.width, det.height):.0f} px, "
                               f"at least {self.min_face_px:.0f} px needed)")
         face = self.pipeline.embed_detections(frame, [det])[0]
-        return Shot(source, face, encode_jpeg(canonical_crop(frame, det.kps)))
+        # The stored crop is cut with the keypoints the embedding used (refined ones, when on), so
+        # `kiosk reembed` aligns exactly as enrollment did.
+        return Shot(source, face, encode_jpeg(canonical_crop(frame, face.detection.kps)))
 
     def shots_from_images(self, images: Sequence[str | Path]) -> tuple[list[Shot], list[Rejected]]:
         """Usable faces from image files; unreadable or faceless images are listed, never fatal."""

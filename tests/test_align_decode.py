@@ -77,3 +77,38 @@ def test_yaw_is_zero_for_a_frontal_template_and_grows_with_turn():
     turned = ARCFACE_112.copy()
     turned[2, 0] += 12
     assert estimate_yaw(turned) > 30
+
+
+def test_similarity_transform_is_the_weighted_least_squares_fit():
+    # Independent reference: the 4-DoF similarity is linear in (a, b, tx, ty); solve it with lstsq.
+    rng = np.random.default_rng(3)
+    src = rng.normal(0, 40, (5, 2)) + 100
+    dst = ARCFACE_112 + rng.normal(0, 2, (5, 2))
+    w = np.array([1.0, 1.0, 1.0, 0.25, 0.25])
+    rows, rhs = [], []
+    for (x, y), (u, v), wi in zip(src, dst, w, strict=True):
+        r = math.sqrt(wi)
+        rows += [[r * x, -r * y, r, 0.0], [r * y, r * x, 0.0, r]]
+        rhs += [r * u, r * v]
+    a, b, tx, ty = np.linalg.lstsq(np.array(rows), np.array(rhs), rcond=None)[0]
+    m = similarity_transform(src, dst, w)
+    np.testing.assert_allclose(m, [[a, -b, tx], [b, a, ty]], atol=1e-9)
+
+
+def test_blob_writer_matches_opencv_blob_and_reuses_its_buffer():
+    import cv2
+
+    from kiosk.vision.blob import BlobWriter
+
+    rng = np.random.default_rng(1)
+    images = [rng.integers(0, 256, (37, 53, 3), np.uint8) for _ in range(2)]
+    for color, mean, std in (("RGB", (127.5,) * 3, (128.0,) * 3), ("BGR", (104.0, 117.0, 123.0), (1.0,) * 3),
+                             ("RGB", (122.782, 117.001, 104.298), (256.0,) * 3)):
+        writer = BlobWriter(mean, std, color)
+        blob = writer.write(images)
+        ref = cv2.dnn.blobFromImages(images, 1.0 / std[0], None, mean, swapRB=color == "RGB")
+        np.testing.assert_allclose(blob, ref, atol=1e-5)
+        assert writer.write(images) is blob  # same shape: the same buffer, no allocation
+    per_channel = BlobWriter((1.0, 2.0, 3.0), (2.0, 4.0, 8.0), "RGB").write(images[:1])
+    expect = (images[0][..., ::-1].astype(np.float32) - [1.0, 2.0, 3.0]) / [2.0, 4.0, 8.0]
+    np.testing.assert_allclose(per_channel[0], expect.transpose(2, 0, 1), atol=1e-5)

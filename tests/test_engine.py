@@ -112,3 +112,37 @@ def test_scrfd_any_input_size(ctx, size):
     p = FacePipeline.build(ctx.manifest, ctx.locator, PipelineOptions(det_size=size))
     dets = p.detect(read_image(EXAMPLES / "two_people.jpg"))
     assert len(dets) == 2
+
+
+def test_mirrored_detection_is_a_second_opinion_on_the_same_faces(pipeline):
+    import cv2
+
+    from kiosk.vision.detector import FaceDetector
+
+    image = read_image(EXAMPLES / "two_people.jpg")
+    dets = sorted(pipeline.detect(image), key=lambda d: d.box[0])
+    # Right after detect() the detector flips the blob it already made; on its own it prepares the
+    # frame again; the generic path flips the image. All three must agree.
+    reused = sorted(pipeline.detector.detect_mirrored(image), key=lambda d: d.box[0])
+    pipeline.detect(cv2.flip(image, 0))  # another frame in between
+    fresh = sorted(pipeline.detector.detect_mirrored(image), key=lambda d: d.box[0])
+    generic = sorted(FaceDetector.detect_mirrored(pipeline.detector, image), key=lambda d: d.box[0])
+    assert len(dets) == len(reused) == len(fresh) == len(generic) == 2
+    for d, r, f, g in zip(dets, reused, fresh, generic, strict=True):
+        np.testing.assert_allclose(r.kps, f.kps, atol=1e-3)
+        side = max(d.width, d.height)
+        # Same face, keypoints in the same order (the mirror's left eye is mapped back to the right).
+        assert np.abs(r.kps - d.kps).max() < 0.1 * side
+        assert np.abs(g.kps - d.kps).max() < 0.1 * side
+        assert r.kps[0, 0] < r.kps[1, 0] and r.kps[3, 0] < r.kps[4, 0]
+        refined = pipeline.refined_keypoints(image, d)
+        np.testing.assert_allclose(refined, (d.kps + r.kps) / 2, atol=1e-3)
+
+
+def test_embeddings_do_not_depend_on_what_ran_before(pipeline):
+    # The detector and embedder reuse their input buffers: results must not leak between frames.
+    a, b = read_image(EXAMPLES / "obama.jpg"), read_image(EXAMPLES / "biden.jpg")
+    first = pipeline.largest_face(a).embedding
+    pipeline.largest_face(b)
+    again = pipeline.largest_face(a).embedding
+    np.testing.assert_array_equal(first, again)

@@ -75,3 +75,16 @@ def test_split_starts_a_fresh_track_dated_after_the_last_embedding() -> None:
     assert new.id != t.id and tr.tracks == [new]
     assert (new.first_tick, new.box, new.vote.results) == (5, t.box, 0)
     assert 0.4 < new.first_time <= 0.6
+
+
+def test_a_track_matches_the_mean_of_its_latest_embeddings() -> None:
+    tracker = IoUTracker()
+    track = tracker.update([det(0, 0, 100, 100)], 0, 0.0)[0]
+    e1, e2, e3 = np.eye(3, dtype=np.float32)
+    # The first embedding is used as it is; then the unit mean of the last `keep` ones.
+    np.testing.assert_array_equal(track.fused_embedding(e1, 2), e1)
+    np.testing.assert_allclose(track.fused_embedding(e2, 2), (e1 + e2) / np.sqrt(2), atol=1e-6)
+    np.testing.assert_allclose(track.fused_embedding(e3, 2), (e2 + e3) / np.sqrt(2), atol=1e-6)
+    # A track split off (another face on the same box) starts from its own frames only.
+    new = tracker.split(track, 1, 0.1)
+    np.testing.assert_array_equal(new.fused_embedding(e1, 2), e1)

@@ -204,7 +204,8 @@ class ShotCollector:
             return result(Hint.OTHER_PERSON, q)
         if not self._varied(face.embedding, q.yaw_deg, now):
             return result(Hint.GOOD, q)
-        shot = Shot(self.source, face, encode_jpeg(canonical_crop(frame, subject.kps)))
+        # The stored crop is cut with the keypoints the embedding used (refined ones, when on).
+        shot = Shot(self.source, face, encode_jpeg(canonical_crop(frame, face.detection.kps)))
         self._taken.append(_Taken(shot, now))
         return result(Hint.SHOT, q, shot)
 

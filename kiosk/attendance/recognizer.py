@@ -174,7 +174,10 @@ class FrameRecognizer:
                 if prev is not None and float(np.dot(prev, face.embedding)) < s.split_below:
                     t = self.tracker.split(t, tick, video_time_s)
                 t.last_embedding = face.embedding
-                match = self.matcher.match(face.embedding)
+                # The track's last `votes` embeddings are matched as one: a steadier likeness than a
+                # single frame, so a face near the threshold is decided sooner and a stranger's one
+                # lucky frame counts for less.
+                match = self.matcher.match(t.fused_embedding(face.embedding, s.votes))
                 t.last_embed_tick = tick
                 t.last_embed_time = video_time_s
                 t.embeds += 1

@@ -6,7 +6,7 @@ without a detection (a blink, a turned head, a missed detection) before it ends.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -54,6 +54,22 @@ class Track:
     greeted_person: int | None = None
     unknown_reported: bool = False
     last_embedding: np.ndarray | None = None
+    # The track's latest embeddings (newest last): the recognizer matches their mean.
+    recent_embeddings: list[np.ndarray] = field(default_factory=list)
+
+    def fused_embedding(self, embedding: np.ndarray, keep: int) -> np.ndarray:
+        """Remember ``embedding`` and return the unit mean of the last ``keep`` embeddings of the track.
+
+        Frames of one face differ by noise (blur, a half-closed eye, landmark jitter) that averaging
+        cancels, so the mean is a better likeness of the face than any single frame; the first
+        embedding of a track is returned as it is.
+        """
+        self.recent_embeddings.append(embedding)
+        del self.recent_embeddings[:-keep]
+        if len(self.recent_embeddings) == 1:
+            return embedding
+        mean = np.sum(self.recent_embeddings, axis=0)
+        return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
 
     @property
     def size_px(self) -> float:

@@ -35,11 +35,11 @@ def bench_pipeline(pipeline: FacePipeline, frame: np.ndarray, repeat: int = 100,
     """Median ms of detect, refine, align, embed, the whole pipeline, and every network call alone.
 
     "raw" is the ONNX Runtime time of the network calls the pipeline makes on this frame, run in the
-    same order on prepared inputs: the detector on the frame, the detector on the mirrored face crop
+    same order on prepared inputs: the detector on the frame, the detector on the mirrored frame
     (keypoint refinement, when on) and the embedder on the crop and its mirror (flip fusion, when
     on); the overhead ratio is what the code around those calls costs. Stages are interleaved round
-    by round so a CPU frequency change or a neighbour's load hits every stage alike, and raw is
-    measured in the same run as total.
+    by round so a CPU frequency change or a neighbour's load hits every stage alike, and the whole
+    pipeline and raw alternate call by call.
     """
     det = pipeline.detector
     emb = pipeline.embedder
@@ -48,38 +48,53 @@ def bench_pipeline(pipeline: FacePipeline, frame: np.ndarray, repeat: int = 100,
         raise ValueError("the benchmark image has no face")
     d = dets[0]
     crop = emb.align(frame, d.kps)
-    det_blob, _ = det.prepare(frame)
-    size = det.input_size
-    refine_blob, _ = det.prepare(np.zeros((size, size, 3), np.uint8))
+    # Copies: prepare() and blob() return the models' reused buffers.
+    det_blob = det.prepare(frame)[0].copy()
+    refine_blob = np.ascontiguousarray(det_blob[..., ::-1])  # refinement: the mirrored frame
     flip_crops = [crop, np.ascontiguousarray(crop[:, ::-1])] if emb.flip else [crop]
-    emb_blob = emb.blob(flip_crops)
+    emb_blob = emb.blob(flip_crops).copy()
+
+    def raw_sequence() -> None:
+        """The pipeline's network calls in its order, on prepared inputs."""
+        det.raw_forward(det_blob)
+        if pipeline.refine_kps:
+            det.raw_forward(refine_blob)
+        emb.raw_forward(emb_blob)
+
+    def total() -> None:
+        pipeline.process(frame)
 
     stages: dict[str, Callable[[], object]] = {
         "detect": lambda: pipeline.detect(frame),
         "refine": lambda: pipeline.refined_keypoints(frame, d),
         "align": lambda: emb.align(frame, d.kps),
         "embed": lambda: emb.embed([crop]),
-        "total": lambda: pipeline.process(frame),
         "raw_detect": lambda: det.raw_forward(det_blob),
         "raw_refine": lambda: det.raw_forward(refine_blob),
         "raw_embed": lambda: emb.raw_forward(emb_blob),
-        # The same network calls in the pipeline's order: alternating models costs each of them some
-        # cache and thread wake-up time, which the pipeline pays too, so raw must pay it as well.
-        "raw_sequence": lambda: (det.raw_forward(det_blob), pipeline.refine_kps and det.raw_forward(refine_blob),
-                                 emb.raw_forward(emb_blob)),
     }
     if not pipeline.refine_kps:
         del stages["refine"], stages["raw_refine"]
     for _ in range(warmup):
-        for fn in stages.values():
+        for fn in (*stages.values(), total, raw_sequence):
             fn()
     samples: dict[str, list[float]] = {k: [] for k in stages}
+    paired: dict[str, list[float]] = {"total": [], "raw": []}
     rounds = max(1, repeat // 10)
     for _ in range(10):
         for name, fn in stages.items():
             samples[name].append(_median_ms(fn, rounds))
-    med = {k: float(np.median(v)) for k, v in samples.items()}
-    raw = med["raw_sequence"]
+        # The overhead ratio compares the whole pipeline with the same network calls alone, run
+        # alternately call by call (order swapped every time): a neighbour's load or a CPU frequency
+        # change on this shared machine then hits both alike instead of skewing the ratio.
+        for i in range(rounds):
+            pair = (("total", total), ("raw", raw_sequence))
+            for name, fn in pair if i % 2 == 0 else pair[::-1]:
+                t0 = time.perf_counter()
+                fn()
+                paired[name].append((time.perf_counter() - t0) * 1000.0)
+    med = {k: float(np.median(v)) for k, v in (samples | paired).items()}
+    raw = med["raw"]
     return {
         "detect_ms": round(med["detect"], 3),
         "refine_ms": round(med.get("refine", 0.0), 3),

@@ -91,7 +91,7 @@ def embed_images(
     ``cache`` (an .npz) keeps embeddings between runs, keyed by path and the pipeline's settings, so
     experiments on the gallery side do not re-run the networks.
     """
-    tag = f"{pipeline.model_id}|{pipeline.detector.input_size}|{pipeline.embedder.flip}|{pipeline.refine_kps}"
+    tag = pipeline.signature
     known: dict[str, np.ndarray | None] = {}
     if cache is not None and cache.is_file():
         with np.load(cache, allow_pickle=False) as z:

@@ -46,30 +46,29 @@ DLIB_150_WEIGHTS = np.array([1.0, 1.0, 1.0, 0.25, 0.25])
 def similarity_transform(src: np.ndarray, dst: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     """Least-squares similarity (rotation, uniform scale, translation) mapping src onto dst.
 
-    Umeyama's closed form (as skimage's SimilarityTransform): deterministic, no RANSAC, exactly
-    4 degrees of freedom so the face is never sheared. ``weights`` (one per point) make it a
-    weighted least-squares fit. Returns the 2x3 matrix.
+    The closed form of Umeyama's method in two dimensions (as skimage's SimilarityTransform, which
+    takes an SVD): with centred points written as complex numbers, the best ``scale * e^(i angle)``
+    is ``sum(w conj(s) d) / sum(w |s|^2)``. Deterministic, no RANSAC, exactly 4 degrees of freedom
+    so the face is never sheared or mirrored. ``weights`` (one per point) make it a weighted
+    least-squares fit. Returns the 2x3 matrix.
     """
     src = np.asarray(src, dtype=np.float64)
     dst = np.asarray(dst, dtype=np.float64)
-    w = np.ones(src.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
+    w = np.full(src.shape[0], 1.0 / src.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
     w = w / w.sum()
     mu_s = w @ src
     mu_d = w @ dst
-    src_c = src - mu_s
-    dst_c = dst - mu_d
-    cov = (dst_c * w[:, None]).T @ src_c
-    u, s, vt = np.linalg.svd(cov)
-    d = np.ones(2)
-    if np.linalg.det(u) * np.linalg.det(vt) < 0:
-        d[1] = -1.0
-    rot = u @ np.diag(d) @ vt
-    var_s = float(w @ (src_c**2).sum(axis=1))
-    scale = float((s * d).sum() / var_s) if var_s > 0 else 1.0
-    t = mu_d - scale * rot @ mu_s
+    sx, sy = (src - mu_s).T
+    dx, dy = (dst - mu_d).T
+    var_s = float(w @ (sx * sx + sy * sy))
+    if var_s > 0.0:
+        a = float(w @ (sx * dx + sy * dy)) / var_s  # scale * cos(angle)
+        b = float(w @ (sx * dy - sy * dx)) / var_s  # scale * sin(angle)
+    else:  # all source points coincide: no rotation or scale to recover
+        a, b = 1.0, 0.0
     m = np.empty((2, 3), dtype=np.float64)
-    m[:, :2] = scale * rot
-    m[:, 2] = t
+    m[0, 0], m[0, 1], m[1, 0], m[1, 1] = a, -b, b, a
+    m[:, 2] = mu_d - m[:, :2] @ mu_s
     return m
 
 

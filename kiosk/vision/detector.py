@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from kiosk.modelzoo.manifest import ModelSpec
+from kiosk.vision.blob import BlobWriter
 from kiosk.vision.onnx_session import create_session
 from kiosk.vision.types import Detection
 
@@ -32,6 +33,33 @@ class FaceDetector(ABC):
     @abstractmethod
     def prepare(self, image: np.ndarray) -> object:
         """The network input for ``image`` (benchmarks)."""
+
+    def detect_mirrored(self, image: np.ndarray) -> list[Detection]:
+        """Faces found in the horizontal mirror of ``image``, mapped back onto ``image``.
+
+        Boxes and keypoints are in ``image``'s coordinates and the keypoints in the usual order
+        (the mirror's left eye is the face's right eye): a second, independent opinion on where the
+        landmarks are, for keypoint refinement.
+        """
+        return unmirror(self.detect(cv2.flip(image, 1)), float(image.shape[1]))
+
+
+# Keypoint order after a horizontal mirror: the eyes and the mouth corners swap sides.
+MIRROR_KPS = np.array([1, 0, 2, 4, 3])
+
+
+def unmirror(dets: list[Detection], width: float, scale: float = 1.0) -> list[Detection]:
+    """Detections made on a horizontally mirrored image of ``width`` pixels, mapped back (and
+    divided by ``scale``, the letterbox factor): x becomes width - x, left and right swap."""
+    inv = 1.0 / scale
+    out = []
+    for d in dets:
+        kps = d.kps[MIRROR_KPS].astype(np.float32)
+        kps[:, 0] = width - kps[:, 0]
+        x1, y1, x2, y2 = d.box
+        out.append(Detection(box=((width - x2) * inv, y1 * inv, (width - x1) * inv, y2 * inv), score=d.score,
+                             kps=kps * inv if scale != 1.0 else kps))
+    return out
 
 
 def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> list[int]:
@@ -74,7 +102,8 @@ def decode_scrfd(
     """Decode SCRFD's per-stride heads into boxes (N,4), scores (N,) and keypoints (N,5,2).
 
     Heads are recognised by their last dimension (1 score, 4 box distances, 10 keypoint offsets)
-    and ordered by anchor count (stride 8 has the most), so output names do not matter.
+    and ordered by anchor count (stride 8 has the most), so output names do not matter. Only the
+    levels with an anchor above ``score_threshold`` are decoded (a frame has few faces).
     """
     by_dim: dict[int, list[np.ndarray]] = {1: [], 4: [], 10: []}
     for out in outputs:
@@ -83,25 +112,29 @@ def decode_scrfd(
         by_dim[dim].sort(key=lambda a: a.shape[0], reverse=True)
     all_boxes, all_scores, all_kps = [], [], []
     for level, scores in enumerate(by_dim[1]):
+        s = scores[:, 0]
+        if s.max() < score_threshold:
+            continue
+        keep = np.flatnonzero(s >= score_threshold)
         stride = 8 << level
         fh, fw = math.ceil(in_h / stride), math.ceil(in_w / stride)
-        num_anchors = scores.shape[0] // (fh * fw)
-        s = scores[:, 0]
-        keep = np.flatnonzero(s >= score_threshold)
-        if keep.size == 0:
-            continue
-        centers = _centers_cached(fh, fw, stride, num_anchors)[keep]
+        centers = _centers_cached(fh, fw, stride, scores.shape[0] // (fh * fw))[keep]
         d = by_dim[4][level][keep] * stride
-        all_boxes.append(np.hstack([centers - d[:, :2], centers + d[:, 2:]]))
+        d[:, :2] = centers - d[:, :2]
+        d[:, 2:] += centers
+        all_boxes.append(d)
         all_scores.append(s[keep])
         if by_dim[10]:
             k = by_dim[10][level][keep].reshape(-1, 5, 2) * stride
-            all_kps.append(k + centers[:, None, :])
+            k += centers[:, None, :]
+            all_kps.append(k)
     if not all_scores:
         return np.zeros((0, 4), np.float32), np.zeros((0,), np.float32), np.zeros((0, 5, 2), np.float32)
-    boxes = np.vstack(all_boxes)
-    kps = np.vstack(all_kps) if all_kps else np.zeros((boxes.shape[0], 5, 2), np.float32)
-    return boxes, np.concatenate(all_scores), kps
+    boxes = all_boxes[0] if len(all_boxes) == 1 else np.vstack(all_boxes)
+    scores = all_scores[0] if len(all_scores) == 1 else np.concatenate(all_scores)
+    if not all_kps:
+        return boxes, scores, np.zeros((boxes.shape[0], 5, 2), np.float32)
+    return boxes, scores, all_kps[0] if len(all_kps) == 1 else np.vstack(all_kps)
 
 
 _CENTERS: dict[tuple[int, int, int, int], np.ndarray] = {}
@@ -134,12 +167,12 @@ class ScrfdDetector(FaceDetector):
         self.input_size = int(input_size or spec.input_size or 640)
         self.score_threshold = score_threshold
         self.nms_threshold = nms_threshold
-        if len(set(spec.std)) != 1:
-            raise ValueError(f"{spec.id}: per-channel std is not supported by the SCRFD preprocessing")
-        self._scale = 1.0 / spec.std[0]
-        self._mean = tuple(float(m) for m in spec.mean)
-        self._swap_rb = spec.color.upper() == "RGB"
+        self._blob = BlobWriter(spec.mean, spec.std, spec.color)
         self._canvas: np.ndarray | None = None
+        # The image whose blob the writer holds, its blob and letterbox scale: detect_mirrored() on
+        # the same frame flips that blob instead of preparing the frame again.
+        self._last: tuple[np.ndarray, np.ndarray, float] | None = None
+        self._mirror: np.ndarray | None = None
 
     def _geometry(self, h: int, w: int) -> tuple[float, int, int, int, int]:
         scale = self.input_size / max(h, w)
@@ -147,8 +180,11 @@ class ScrfdDetector(FaceDetector):
         return scale, nh, nw, math.ceil(nh / 32) * 32, math.ceil(nw / 32) * 32
 
     def prepare(self, image: np.ndarray) -> tuple[np.ndarray, float]:
-        """Letterbox ``image`` into a reused canvas and make the NCHW float blob (colour swapped here,
-        fused with mean/std, so the frame itself is never converted)."""
+        """Letterbox ``image`` into a reused canvas and write the NCHW float blob (colour swapped and
+        mean/std applied in the same pass, so the frame itself is never converted).
+
+        The blob is the detector's reused buffer: valid until the next ``prepare`` of the same size.
+        """
         h, w = image.shape[:2]
         scale, nh, nw, in_h, in_w = self._geometry(h, w)
         if nh == in_h and nw == in_w and (nh, nw) == (h, w):
@@ -161,7 +197,8 @@ class ScrfdDetector(FaceDetector):
                 canvas[:nh, :nw] = image
             else:  # straight into the canvas: no temporary image
                 cv2.resize(image, (nw, nh), dst=canvas[:nh, :nw], interpolation=cv2.INTER_LINEAR)
-        blob = cv2.dnn.blobFromImage(canvas, self._scale, None, self._mean, swapRB=self._swap_rb)
+        blob = self._blob.write((canvas,))
+        self._last = (image, blob, scale)
         return blob, scale
 
     def raw_forward(self, image: np.ndarray) -> None:
@@ -171,19 +208,40 @@ class ScrfdDetector(FaceDetector):
     def detect(self, image: np.ndarray, max_faces: int = 0) -> list[Detection]:
         """Faces in an 8-bit BGR image."""
         blob, scale = self.prepare(image)
+        return self._run(blob, scale, max_faces)
+
+    def detect_mirrored(self, image: np.ndarray) -> list[Detection]:
+        """Faces of the mirrored image, mapped back (see :meth:`FaceDetector.detect_mirrored`).
+
+        Right after :meth:`detect` of the same frame this costs one network call and a flip of the
+        blob already made: the whole letterboxed canvas is mirrored, so every face of the frame gets
+        its second opinion from one call.
+        """
+        last = self._last
+        if last is None or last[0] is not image:
+            self.prepare(image)
+            last = self._last
+        assert last is not None
+        _, blob, scale = last
+        if self._mirror is None or self._mirror.shape != blob.shape:
+            self._mirror = np.empty_like(blob)
+        for c in range(blob.shape[1]):
+            cv2.flip(blob[0, c], 1, dst=self._mirror[0, c])
+        return unmirror(self._run(self._mirror, 1.0, 0), float(blob.shape[3]), scale)
+
+    def _run(self, blob: np.ndarray, scale: float, max_faces: int) -> list[Detection]:
         outputs = self.session.run(None, {self._input_name: blob})
         boxes, scores, kps = decode_scrfd(outputs, blob.shape[2], blob.shape[3], self.score_threshold)
         if scores.size == 0:
             return []
-        keep = nms(boxes, scores, self.nms_threshold)
+        keep = nms(boxes, scores, self.nms_threshold) if scores.size > 1 else [0]
         inv = 1.0 / scale
+        kept_boxes = (boxes[keep].astype(np.float64) * inv).tolist()
+        kept_kps = (kps[keep] * inv).astype(np.float32)
+        kept_scores = scores[keep].tolist()
         dets = [
-            Detection(
-                box=tuple(float(v) * inv for v in boxes[i]),  # type: ignore[arg-type]
-                score=float(scores[i]),
-                kps=(kps[i] * inv).astype(np.float32),
-            )
-            for i in keep
+            Detection(box=tuple(kept_boxes[j]), score=kept_scores[j], kps=kept_kps[j])  # type: ignore[arg-type]
+            for j in range(len(keep))
         ]
         return _largest(dets, max_faces)
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from kiosk.modelzoo.manifest import ModelSpec
 from kiosk.vision.align import Aligner, get_aligner
+from kiosk.vision.blob import BlobWriter
 from kiosk.vision.onnx_session import create_session
 
 
@@ -29,10 +30,7 @@ class FaceEmbedder:
         shape = inp.shape
         self.input_size = int(shape[2]) if isinstance(shape[2], int) else int(spec.input_size or 112)
         self.fixed_batch = int(shape[0]) if isinstance(shape[0], int) else 0
-        self._scale = 1.0 / spec.std[0]
-        self._mean = tuple(float(m) for m in spec.mean)
-        self._per_channel = len(set(spec.std)) != 1
-        self._swap_rb = spec.color.upper() == "RGB"
+        self._blob = BlobWriter(spec.mean, spec.std, spec.color)
         self.aligner: Aligner = get_aligner(spec.alignment or "arcface112")
         out_shape = self.session.get_outputs()[0].shape
         if isinstance(out_shape[-1], int):
@@ -53,14 +51,11 @@ class FaceEmbedder:
         return self.aligner(image, kps, self.input_size)
 
     def blob(self, crops: list[np.ndarray]) -> np.ndarray:
-        """NCHW float blob of BGR crops, colour order and mean/std from the manifest."""
-        if self._per_channel:
-            arr = np.stack(crops).astype(np.float32)
-            if self._swap_rb:
-                arr = arr[..., ::-1]
-            arr = (arr - np.asarray(self.spec.mean, np.float32)) / np.asarray(self.spec.std, np.float32)
-            return np.ascontiguousarray(arr.transpose(0, 3, 1, 2))
-        return cv2.dnn.blobFromImages(crops, self._scale, None, self._mean, swapRB=self._swap_rb)
+        """NCHW float blob of BGR crops, colour order and mean/std from the manifest.
+
+        The blob is the embedder's reused buffer: valid until the next ``blob`` of as many crops.
+        """
+        return self._blob.write(crops)
 
     def raw_forward(self, blob: np.ndarray) -> np.ndarray:
         """The network alone on a prepared blob (row per crop)."""
@@ -73,7 +68,7 @@ class FaceEmbedder:
         """Embeddings (N, dim) of aligned BGR crops, each row L2-normalised float32."""
         if not crops:
             return np.zeros((0, self.dim), np.float32)
-        batch = crops + [np.ascontiguousarray(c[:, ::-1]) for c in crops] if self.flip else crops
+        batch = crops + [cv2.flip(c, 1) for c in crops] if self.flip else crops
         out = self.raw_forward(self.blob(batch)).astype(np.float32, copy=False).reshape(len(batch), -1)
         if self.flip:
             out = out[: len(crops)] + out[len(crops) :]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from kiosk.modelzoo.locate import ModelLocator
@@ -30,11 +29,8 @@ class PipelineOptions:
     min_face_px: float = 0.0
 
 
-# Keypoint order after a horizontal mirror: the eyes and the mouth corners swap sides.
-MIRROR_KPS = np.array([1, 0, 2, 4, 3])
-# Side of the square around a face (x its larger box side) that is re-detected mirrored: about the
-# context an LFW image gives its face, where the refinement was measured.
-REFINE_CONTEXT = 1.8
+# Names the keypoint refinement in pipeline signatures: a different method makes different embeddings.
+REFINE_METHOD = "mirrored-frame"
 
 
 class FacePipeline:
@@ -50,8 +46,9 @@ class FacePipeline:
         self.embedder = embedder
         self.min_face_px = min_face_px
         self.refine_kps = refine_kps
-        # The detector reuses its letterbox buffer: the kiosk's recognition worker and an admin dialog
-        # must not interleave inside it. Uncontended, the lock costs well under a microsecond.
+        # The detector and the embedder reuse their input buffers (no allocation per frame): the kiosk's
+        # recognition worker and an admin dialog must not interleave inside them. Uncontended, the lock
+        # costs well under a microsecond.
         self._lock = threading.RLock()
 
     @classmethod
@@ -78,6 +75,16 @@ class FacePipeline:
         """Manifest id of the active embedder."""
         return self.embedder.model_id
 
+    @property
+    def signature(self) -> str:
+        """Everything that shapes an embedding: models, detector size, flip fusion, keypoint refinement.
+
+        Cached embeddings (``kiosk eval ident --cache``) are reused only under the same signature.
+        """
+        refine = f"refine={REFINE_METHOD}" if self.refine_kps else "refine=off"
+        return (f"{self.embedder.model_id}|{self.detector.spec.id}@{self.detector.input_size}|"
+                f"flip={self.embedder.flip}|{refine}")
+
     def detect(self, frame: np.ndarray, max_faces: int = 0) -> list[Detection]:
         """Faces (no embeddings) in a BGR frame, small ones below ``min_face_px`` dropped."""
         with self._lock:
@@ -86,44 +93,39 @@ class FacePipeline:
             dets = [d for d in dets if min(d.width, d.height) >= self.min_face_px]
         return dets
 
-    def refined_keypoints(self, frame: np.ndarray, det: Detection) -> np.ndarray:
-        """The detection's keypoints averaged with those found on its mirror image.
+    def refined_keypoints(self, frame: np.ndarray, det: Detection,
+                          mirrored: list[Detection] | None = None) -> np.ndarray:
+        """The detection's keypoints averaged with those found on the mirrored frame.
 
         Test-time augmentation for alignment: a detector's landmark errors are partly asymmetric, and
-        averaging with the mirrored face's landmarks cancels them (LFW 99.42 % -> 99.48 %, README).
-        One warpAffine cuts, scales and mirrors the face's surroundings into a square of the detector's
-        input size, so this costs one small detection per embedded face, never a full frame.
+        averaging with the mirror image's landmarks cancels them (LFW 99.42 % -> 99.48 %, README).
+        ``mirrored`` is :meth:`FaceDetector.detect_mirrored` of ``frame``, computed once for all of a
+        frame's faces (it is computed here when not given).
         """
+        if mirrored is None:
+            with self._lock:
+                mirrored = self.detector.detect_mirrored(frame)
+        if not mirrored:
+            return det.kps
         x1, y1, x2, y2 = det.box
-        size = self.detector.input_size
-        side = REFINE_CONTEXT * max(x2 - x1, y2 - y1)
-        s = size / side
-        cx, cy = (x1 + x2) / 2.0, (y1 + y2) / 2.0
-        # frame -> mirrored crop: u = -s (x - cx) + size/2, v = s (y - cy) + size/2
-        m = np.array([[-s, 0.0, s * cx + size / 2.0], [0.0, s, -s * cy + size / 2.0]])
-        crop = cv2.warpAffine(frame, m, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-        with self._lock:
-            found = self.detector.detect(crop)
-        if not found:
+        best = min(mirrored, key=lambda m: abs(m.box[0] - x1) + abs(m.box[1] - y1) + abs(m.box[2] - x2)
+                   + abs(m.box[3] - y2))
+        # A far-off match is another face (or none): keep the original keypoints then.
+        if np.abs(best.kps - det.kps).max() > 0.25 * max(x2 - x1, y2 - y1):
             return det.kps
-        best = min(found, key=lambda d: abs(d.box[0] + d.box[2] - size) + abs(d.box[1] + d.box[3] - size))
-        k = best.kps[MIRROR_KPS].astype(np.float64)
-        back = np.empty_like(k)
-        back[:, 0] = cx - (k[:, 0] - size / 2.0) / s
-        back[:, 1] = cy + (k[:, 1] - size / 2.0) / s
-        # A far-off match is another face: keep the original keypoints then.
-        if np.abs(back - det.kps).max() > 0.25 * max(x2 - x1, y2 - y1):
-            return det.kps
-        return ((det.kps + back) / 2.0).astype(np.float32)
+        return (det.kps + best.kps) * np.float32(0.5)
 
     def embed_detections(self, frame: np.ndarray, dets: list[Detection]) -> list[Face]:
         """Align and embed the given detections of ``frame`` (the tracker picks which)."""
         if not dets:
             return []
         if self.refine_kps:
-            dets = [Detection(d.box, d.score, self.refined_keypoints(frame, d)) for d in dets]
+            with self._lock:
+                mirrored = self.detector.detect_mirrored(frame)
+            dets = [Detection(d.box, d.score, self.refined_keypoints(frame, d, mirrored)) for d in dets]
         crops = [self.embedder.align(frame, d.kps) for d in dets]
-        embs = self.embedder.embed(crops)
+        with self._lock:
+            embs = self.embedder.embed(crops)
         return [
             Face(detection=d, embedding=embs[i], quality=face_quality(d, crops[i]), aligned=crops[i])
             for i, d in enumerate(dets)
