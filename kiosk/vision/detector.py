@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from abc import ABC, abstractmethod
 from pathlib import Path
 
@@ -169,9 +170,10 @@ class ScrfdDetector(FaceDetector):
         self.nms_threshold = nms_threshold
         self._blob = BlobWriter(spec.mean, spec.std, spec.color)
         self._canvas: np.ndarray | None = None
-        # The image whose blob the writer holds, its blob and letterbox scale: detect_mirrored() on
-        # the same frame flips that blob instead of preparing the frame again.
-        self._last: tuple[np.ndarray, np.ndarray, float] | None = None
+        # The image whose blob the writer holds (a weak reference: a large photo is not kept alive),
+        # its blob and letterbox scale: detect_mirrored() on the same frame flips that blob instead
+        # of preparing the frame again.
+        self._last: tuple[weakref.ref[np.ndarray], np.ndarray, float] | None = None
         self._mirror: np.ndarray | None = None
 
     def _geometry(self, h: int, w: int) -> tuple[float, int, int, int, int]:
@@ -198,7 +200,7 @@ class ScrfdDetector(FaceDetector):
             else:  # straight into the canvas: no temporary image
                 cv2.resize(image, (nw, nh), dst=canvas[:nh, :nw], interpolation=cv2.INTER_LINEAR)
         blob = self._blob.write((canvas,))
-        self._last = (image, blob, scale)
+        self._last = (weakref.ref(image), blob, scale)
         return blob, scale
 
     def raw_forward(self, image: np.ndarray) -> None:
@@ -218,7 +220,7 @@ class ScrfdDetector(FaceDetector):
         its second opinion from one call.
         """
         last = self._last
-        if last is None or last[0] is not image:
+        if last is None or last[0]() is not image:
             self.prepare(image)
             last = self._last
         assert last is not None
