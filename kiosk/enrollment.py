@@ -16,7 +16,7 @@ from kiosk.store import Store, TemplateIn
 from kiosk.vision.align import canonical_crop
 from kiosk.vision.image_io import read_image
 from kiosk.vision.pipeline import FacePipeline
-from kiosk.vision.types import Face
+from kiosk.vision.types import Detection, Face
 
 if TYPE_CHECKING:
     from kiosk.gallery import Gallery
@@ -24,7 +24,17 @@ if TYPE_CHECKING:
 # A bystander's face is much smaller than the subject's: a second face under a quarter of the
 # largest one's area does not make a photo ambiguous.
 BYSTANDER_AREA_RATIO = 0.25
+# A face whose box comes this close to the photo's edge is cut off by it. YuNet clips its boxes to the
+# image (a cut-off face starts at x = 1.7, not below 0 as SCRFD's do), so "touching" needs a margin.
+EDGE_PX = 3.0
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+
+
+def inside_frame(dets: Sequence[Detection], width: int, height: int) -> list[Detection]:
+    """The detections whose boxes stay clear of the frame's edges: a face cut by the edge is someone
+    passing by (or half out of the photo), never a second subject."""
+    return [d for d in dets if d.box[0] > EDGE_PX and d.box[1] > EDGE_PX and d.box[2] < width - EDGE_PX
+            and d.box[3] < height - EDGE_PX]
 
 
 class DuplicateFaceError(KioskError):
@@ -97,8 +107,7 @@ class Enroller:
         dets.sort(key=lambda d: d.area, reverse=True)
         h, w = frame.shape[:2]
         # Another face cut off by the photo's edge is a bystander, not a second subject.
-        others = [d for d in dets[1:] if d.box[0] > 0 and d.box[1] > 0 and d.box[2] < w and d.box[3] < h]
-        dets = dets[:1] + others
+        dets = dets[:1] + inside_frame(dets[1:], w, h)
         if len(dets) > 1 and dets[1].area >= BYSTANDER_AREA_RATIO * dets[0].area:
             raise NoFaceError(f"{source}: {len(dets)} faces found; use a photo with only this person")
         det = dets[0]

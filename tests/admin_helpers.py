@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import EXAMPLES, MODELS, VIDEO
+from conftest import DEFAULT_MODELS, EXAMPLES, VIDEO
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -24,7 +24,7 @@ def admin_context(home: Path, pipeline, **config_sections) -> AppContext:
     """An AppContext on a fresh data home that reuses the session's already-loaded pipeline."""
     from kiosk.config import config_from_dict
 
-    ctx = AppContext(Overrides(home=str(home), model_dir=str(MODELS)), config=config_from_dict(config_sections))
+    ctx = AppContext(Overrides(home=str(home), model_dir=str(DEFAULT_MODELS)), config=config_from_dict(config_sections))
     ctx.__dict__["pipeline"] = pipeline  # cached_property slot: the models load once per test run
     return ctx
 

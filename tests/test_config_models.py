@@ -7,7 +7,7 @@ import shutil
 import tomllib
 
 import pytest
-from conftest import MODELS, run_cli
+from conftest import DEFAULT_MODELS, EXAMPLES, MODELS, run_cli
 
 from kiosk.config import TEMPLATE, Config, config_from_dict, load_config
 from kiosk.errors import ConfigError, ModelError
@@ -56,8 +56,8 @@ def test_missing_model_names_the_file_every_place_and_the_source(tmp_path):
 
 
 def test_corrupt_model_is_refused_with_both_hashes(tmp_path):
-    spec = load_manifest().get("mobilefacenet_128d")
-    data = bytearray((MODELS / spec.file).read_bytes())
+    spec = load_manifest().get("sface_2021dec_int8bq")
+    data = bytearray((DEFAULT_MODELS / spec.file).read_bytes())
     data[1000] ^= 0xFF
     (tmp_path / spec.file).write_bytes(bytes(data))
     loc = ModelLocator([("--model-dir", tmp_path)], hash_cache=tmp_path / "cache.json")
@@ -68,8 +68,8 @@ def test_corrupt_model_is_refused_with_both_hashes(tmp_path):
 
 
 def test_hash_cache_is_keyed_by_size_and_mtime(tmp_path):
-    spec = load_manifest().get("mobilefacenet_128d")
-    shutil.copy(MODELS / spec.file, tmp_path / spec.file)
+    spec = load_manifest().get("sface_2021dec_int8bq")
+    shutil.copy(DEFAULT_MODELS / spec.file, tmp_path / spec.file)
     loc = ModelLocator([("d", tmp_path)], hash_cache=tmp_path / "cache.json")
     assert loc.status(spec).status == "ok"
     assert spec.sha256 in (tmp_path / "cache.json").read_text()
@@ -78,13 +78,32 @@ def test_hash_cache_is_keyed_by_size_and_mtime(tmp_path):
 
 
 def test_models_json_lists_status_and_licence(home, tmp_path):
-    r = run_cli("models", "--json", home=home)
+    # No model folder at all: the default pack is complete from the pip package, the others are not.
+    r = run_cli("models", "--json", home=home, env={"KIOSK_MODEL_DIR": str(tmp_path)})
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     by_id = {m["id"]: m for m in out["models"]}
-    assert by_id["det_500m"]["status"] == "ok" and "non-commercial" in by_id["det_500m"]["licence"]
+    assert by_id["sface_2021dec_int8bq"]["status"] in ("ok", "convertible")
+    sface = by_id["sface_2021dec_int8bq"]
+    assert sface["commercial_use"] is True and "Apache-2.0" in sface["licence"]
+    assert by_id["det_500m"]["status"] == "missing" and "non-commercial" in by_id["det_500m"]["licence"]
     assert by_id["w600k_r50"]["status"] == "missing"
-    assert {p["name"] for p in out["packs"]} >= {"default", "accurate"}
-    r = run_cli("--model-dir", str(tmp_path), "detect", str(MODELS.parent / "data/faces/examples/obama.jpg"),
-                home=home, env={"KIOSK_MODEL_DIR": str(tmp_path)})
+    packs = {p["name"]: p for p in out["packs"]}
+    assert set(packs) >= {"default", "insightface", "insightface-accurate", "dlib"}
+    assert packs["default"]["active"] and packs["default"]["status"] == "ok" and packs["default"]["commercial_use"]
+    assert packs["insightface"]["status"] == "incomplete" and not packs["insightface"]["commercial_use"]
+    r = run_cli("--pack", "insightface", "detect", str(EXAMPLES / "obama.jpg"), home=home,
+                env={"KIOSK_MODEL_DIR": str(tmp_path)})
     assert r.returncode == 1 and "det_500m.onnx" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.shared_models
+def test_insightface_packs_work_from_the_model_folder_and_old_names_give_a_notice(home):
+    r = run_cli("--model-dir", str(MODELS), "models", "--json", home=home)
+    by_id = {m["id"]: m for m in json.loads(r.stdout)["models"]}
+    assert by_id["det_500m"]["status"] == "ok"
+    r = run_cli("--model-dir", str(MODELS), "--pack", "accurate", "detect", str(EXAMPLES / "obama.jpg"), "--json",
+                home=home)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.count("\n") == 1 and "'accurate' is now called 'insightface-accurate'" in r.stderr
+    assert json.loads(r.stdout)["faces"]

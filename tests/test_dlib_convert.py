@@ -108,9 +108,11 @@ def test_conversion_is_deterministic_and_pinned(converted: Path, dat_path: Path,
 def test_clean_pack_same_and_different_person(converted: Path, tmp_path: Path) -> None:
     """obama vs obama2 is the same person, obama vs biden is not, with the commercial-use pack."""
     manifest = load_manifest()
-    pack = manifest.pack("clean")
-    assert (pack.detector, pack.embedder) == ("yunet_2023mar", MODEL_ID)
-    locator = ModelLocator(default_model_dirs(SHARED / "models"), hash_cache=tmp_path / "h.json",
+    pack = manifest.pack("dlib")
+    assert manifest.pack("clean") == pack  # the former name still works
+    assert (pack.detector, pack.embedder) == ("yunet_2023mar_int8bq", MODEL_ID)
+    # No model folder: YuNet from the pip package (converted), dlib's network from face_recognition_models.
+    locator = ModelLocator(default_model_dirs(tmp_path / "no-models"), hash_cache=tmp_path / "h.json",
                            convert_dir=converted.parent)
     options = PipelineOptions(detector=pack.detector, embedder=pack.embedder, threads=2)
     pipe = FacePipeline.build(manifest, locator, options)

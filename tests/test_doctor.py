@@ -24,12 +24,14 @@ STATUSES = {"ok", "warn", "fail"}
 
 
 def run_doctor(tmp_path: Path, model_dir: Path, *extra: str, camera: str | Path | None = None,
-               home: Path | None = None) -> tuple[int, str, str]:
-    """``kiosk doctor`` in a subprocess with its own data home; camera: the [camera] source."""
+               home: Path | None = None, pack: str = "") -> tuple[int, str, str]:
+    """``kiosk doctor`` in a subprocess with its own data home; camera: the [camera] source; pack: [models] pack."""
     home = home or tmp_path / "home"
-    if camera is not None:
+    config = (f'[camera]\nsource = "{camera}"\n' if camera is not None else "") + (
+        f'[models]\npack = "{pack}"\n' if pack else "")
+    if config:
         home.mkdir(parents=True, exist_ok=True)
-        (home / "config.toml").write_text(f'[camera]\nsource = "{camera}"\n', encoding="utf-8")
+        (home / "config.toml").write_text(config, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KIOSK_CONFIG", "KIOSK_MODEL_DIR")}
     env.update(PYTHONPATH=str(ROOT), KIOSK_HOME=str(home), KIOSK_MODEL_DIR=str(model_dir),
                XDG_DATA_HOME=str(tmp_path / "xdg"))  # no models from the user's own data dir
@@ -43,14 +45,16 @@ def checks_of(stdout: str) -> dict[str, dict]:
     return {c["name"]: c for c in doc["checks"]}
 
 
-def pack_files() -> list[str]:
+def pack_files(name: str = "default") -> list[str]:
     manifest = load_manifest()
-    pack = manifest.pack("default")
+    pack = manifest.pack(name)
     return [manifest.get(pack.detector).file, manifest.get(pack.embedder).file]
 
 
 def test_doctor_json_with_real_models_and_video_source(tmp_path: Path) -> None:
-    rc, out, err = run_doctor(tmp_path, MODELS, "--json", camera=VIDEO)
+    # No model folder: the default pack's models are converted from the pip package.
+    (tmp_path / "no-models").mkdir()
+    rc, out, err = run_doctor(tmp_path, tmp_path / "no-models", "--json", camera=VIDEO)
     doc = json.loads(out)
     assert set(doc) >= {"ok", "checks", "version"}
     assert doc["version"] == __version__
@@ -82,23 +86,24 @@ def test_doctor_json_with_real_models_and_video_source(tmp_path: Path) -> None:
 def test_doctor_empty_model_dir_fails_with_fix_naming_the_files(tmp_path: Path) -> None:
     empty = tmp_path / "no-models"
     empty.mkdir()
-    rc, out, _ = run_doctor(tmp_path, empty, "--json", camera=VIDEO)
+    rc, out, _ = run_doctor(tmp_path, empty, "--json", camera=VIDEO, pack="insightface")
     doc = json.loads(out)
     models = checks_of(out)["models"]
     assert models["status"] == "fail"
-    for name in pack_files():
+    for name in pack_files("insightface"):
         assert name in models["detail"] and name in models["fix"]
     assert str(empty) in models["fix"]  # says where to put them
     assert doc["ok"] is False and rc == 1
 
 
+@pytest.mark.shared_models
 def test_doctor_corrupt_model_is_a_mismatch_with_the_expected_hash(tmp_path: Path) -> None:
-    det, emb = pack_files()
+    det, emb = pack_files("insightface")
     folder = tmp_path / "models"
     folder.mkdir()
     shutil.copy(MODELS / emb, folder / emb)
     (folder / det).write_bytes((MODELS / det).read_bytes()[:4096])  # a truncated download
-    rc, out, _ = run_doctor(tmp_path, folder, "--json", camera=VIDEO)
+    rc, out, _ = run_doctor(tmp_path, folder, "--json", camera=VIDEO, pack="insightface")
     models = checks_of(out)["models"]
     spec = load_manifest().models["det_500m"]
     assert models["status"] == "fail" and "does not match" in models["detail"]
@@ -108,7 +113,7 @@ def test_doctor_corrupt_model_is_a_mismatch_with_the_expected_hash(tmp_path: Pat
 
 def test_doctor_missing_video_source_is_a_camera_failure(tmp_path: Path) -> None:
     missing = tmp_path / "gone.mp4"
-    rc, out, _ = run_doctor(tmp_path, MODELS, "--json", "--skip", "models", camera=missing)
+    rc, out, _ = run_doctor(tmp_path, tmp_path, "--json", "--skip", "models", camera=missing)
     cam = checks_of(out)["cameras"]
     assert cam["status"] == "fail" and str(missing) in cam["detail"]
     assert "[camera] source" in cam["fix"]
@@ -118,7 +123,7 @@ def test_doctor_missing_video_source_is_a_camera_failure(tmp_path: Path) -> None
 def test_doctor_data_home_that_is_a_file_fails(tmp_path: Path) -> None:
     home = tmp_path / "home-is-a-file"
     home.write_text("not a folder")
-    rc, out, _ = run_doctor(tmp_path, MODELS, "--json", "--skip", "models", "--skip", "cameras", home=home)
+    rc, out, _ = run_doctor(tmp_path, tmp_path, "--json", "--skip", "models", "--skip", "cameras", home=home)
     check = checks_of(out)["data_home"]
     assert check["status"] == "fail" and "not a folder" in check["detail"] and check["fix"]
     assert rc == 1
@@ -127,7 +132,7 @@ def test_doctor_data_home_that_is_a_file_fails(tmp_path: Path) -> None:
 def test_doctor_skip_and_human_output(tmp_path: Path) -> None:
     empty = tmp_path / "none"
     empty.mkdir()
-    rc, out, _ = run_doctor(tmp_path, empty, "--skip", "cameras", "--skip", "gallery")
+    rc, out, _ = run_doctor(tmp_path, empty, "--skip", "cameras", "--skip", "gallery", pack="insightface")
     lines = out.splitlines()
     assert rc == 1
     assert any(line.startswith("FAIL  models") for line in lines)
@@ -145,7 +150,7 @@ def test_doctor_counts_people_in_the_store(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{home / 'kiosk.sqlite3'}")
     store.add_person("Ada Lovelace")
     store.close()
-    rc, out, _ = run_doctor(tmp_path, MODELS, "--json", camera=VIDEO, home=home)
+    rc, out, _ = run_doctor(tmp_path, tmp_path / "no-models", "--json", camera=VIDEO, home=home)
     db = checks_of(out)["database"]
     assert db["status"] == "ok" and db["data"]["people"] == 1, db
     assert checks_of(out)["gallery"]["status"] == "ok"
@@ -185,6 +190,6 @@ def test_doctor_reports_a_bad_config_file_instead_of_stopping(tmp_path: Path) ->
     home = tmp_path / "home"
     home.mkdir()
     (home / "config.toml").write_text("[camera]\nfps = 'fast'\n")
-    rc, out, _ = run_doctor(tmp_path, MODELS, "--json", "--skip", "cameras", home=home)
+    rc, out, _ = run_doctor(tmp_path, tmp_path / "no-models", "--json", "--skip", "cameras", home=home)
     cfg = checks_of(out)["config"]
     assert rc == 1 and cfg["status"] == "fail" and "fps" in cfg["detail"] and "config init" in cfg["fix"]

@@ -94,10 +94,13 @@ def test_cli_compare_json_contract(home):
     assert json.loads(r.stdout)["same_person"] is True
 
 
-def test_yunet_detector_finds_the_same_faces(ctx):
+@pytest.mark.shared_models
+def test_float32_yunet_and_mobilefacenet_find_the_same_faces(insightface_ctx):
     from kiosk.vision.pipeline import FacePipeline, PipelineOptions
 
-    yunet = FacePipeline.build(ctx.manifest, ctx.locator, PipelineOptions(detector="yunet_2023mar"))
+    ctx = insightface_ctx
+    yunet = FacePipeline.build(ctx.manifest, ctx.locator,
+                               PipelineOptions(detector="yunet_2023mar", embedder="mobilefacenet_128d"))
     dets = yunet.detect(read_image(EXAMPLES / "two_people.jpg"))
     assert len(dets) == 2
     a = yunet.largest_face(read_image(EXAMPLES / "obama.jpg"))
@@ -105,11 +108,14 @@ def test_yunet_detector_finds_the_same_faces(ctx):
     assert a is not None and b is not None and cosine(a.embedding, b.embedding) > 0.5
 
 
+@pytest.mark.shared_models
 @pytest.mark.parametrize("size", [320, 480, 640, 800])
-def test_scrfd_any_input_size(ctx, size):
+def test_scrfd_any_input_size(insightface_ctx, size):
     from kiosk.vision.pipeline import FacePipeline, PipelineOptions
 
-    p = FacePipeline.build(ctx.manifest, ctx.locator, PipelineOptions(det_size=size))
+    ctx = insightface_ctx
+    p = FacePipeline.build(ctx.manifest, ctx.locator,
+                           PipelineOptions(detector="det_500m", embedder="mobilefacenet_128d", det_size=size))
     dets = p.detect(read_image(EXAMPLES / "two_people.jpg"))
     assert len(dets) == 2
 

@@ -24,11 +24,12 @@ from kiosk.gallery.calibration import calibrate, plot
 from kiosk.vision.image_io import read_image
 
 SHARED = Path(os.environ.get("KIOSK_SHARED") or Path(__file__).resolve().parents[2] / "shared").resolve()
-MODELS = SHARED / "models"
+# The default pack's converted models (conftest): no ../shared/models needed here.
+MODELS = Path(os.environ["KIOSK_MODEL_DIR"])
 EXAMPLES = SHARED / "data" / "faces" / "examples"
 LFW_ROOT = SHARED / "data" / "lfw" / "lfw-deepfunneled"
 WORKTREE = Path(__file__).resolve().parents[1]
-MODEL = "mobilefacenet_128d"
+MODEL = "sface_2021dec_int8bq"
 
 
 @pytest.fixture(scope="module")
@@ -505,7 +506,7 @@ def test_cli_eval_ident_bad_root(tmp_path, capsys):
 
 ORT_RUN = f"""
 import numpy as np
-sess = onnxruntime.InferenceSession({str(MODELS / "mobilefacenet_128d.onnx")!r},
+sess = onnxruntime.InferenceSession({str(MODELS / "face_recognition_sface_2021dec_int8bq.folded.onnx")!r},
                                     providers=["CPUExecutionProvider"])
 inp = sess.get_inputs()[0]
 out = sess.run(None, {{inp.name: np.zeros((1, 3, 112, 112), np.float32)}})[0]

@@ -93,7 +93,7 @@ def test_delete_purges_templates_crops_and_index_entries(home):
     enroll(home, "Colin Powell", img("Colin_Powell", 1))
     pid = out["person_id"]
     with store_of(home) as s:
-        tids = set(s.gallery_keys("mobilefacenet_128d")[0].tolist())
+        tids = set(s.gallery_keys("sface_2021dec_int8bq")[0].tolist())
         assert len(s.template_crops(pid)) == 2
     r = run_cli("people", "delete", str(pid), home=home)
     assert r.returncode == 0, r.stderr

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kiosk import __version__
 from kiosk.modelzoo.manifest import load_manifest
 
@@ -175,12 +177,26 @@ def run_stage(model_dir: Path, dest: Path, *extra: str) -> subprocess.CompletedP
                            *extra], capture_output=True, text=True, timeout=120)
 
 
-def test_stage_models_copies_only_verified_manifest_files(tmp_path: Path) -> None:
-    proc = run_stage(SHARED / "models", tmp_path / "out")
+def test_stage_models_converts_the_default_pack_from_its_pip_package(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    proc = run_stage(tmp_path / "empty", tmp_path / "out")
     assert proc.returncode == 0, proc.stderr
     manifest = load_manifest()
     sums = dict(reversed(line.split("  ")) for line in (tmp_path / "out" / "SHA256SUMS").read_text().splitlines())
     pack = manifest.pack("default")
+    for model_id in (pack.detector, pack.embedder):
+        spec = manifest.get(model_id)
+        assert sums[spec.file] == spec.sha256
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {"SHA256SUMS"} | set(sums)
+
+
+@pytest.mark.shared_models
+def test_stage_models_copies_only_verified_manifest_files(tmp_path: Path) -> None:
+    proc = run_stage(SHARED / "models", tmp_path / "out", "--packs", "default,insightface")
+    assert proc.returncode == 0, proc.stderr
+    manifest = load_manifest()
+    sums = dict(reversed(line.split("  ")) for line in (tmp_path / "out" / "SHA256SUMS").read_text().splitlines())
+    pack = manifest.pack("insightface")
     for model_id in (pack.detector, pack.embedder):
         spec = manifest.get(model_id)
         assert sums[spec.file] == spec.sha256
@@ -189,17 +205,18 @@ def test_stage_models_copies_only_verified_manifest_files(tmp_path: Path) -> Non
     assert {p.name for p in (tmp_path / "out").iterdir()} <= known | {"SHA256SUMS"}
 
 
+@pytest.mark.shared_models
 def test_stage_models_refuses_a_corrupt_file_and_a_missing_pack(tmp_path: Path) -> None:
     manifest = load_manifest()
-    det = manifest.get(manifest.pack("default").detector).file
-    emb = manifest.get(manifest.pack("default").embedder).file
+    det = manifest.get(manifest.pack("insightface").detector).file
+    emb = manifest.get(manifest.pack("insightface").embedder).file
     src = tmp_path / "models"
     src.mkdir()
     (src / det).write_bytes(b"not an onnx model")
     (src / emb).write_bytes((SHARED / "models" / emb).read_bytes())
-    proc = run_stage(src, tmp_path / "out")
+    proc = run_stage(src, tmp_path / "out", "--packs", "insightface")
     assert proc.returncode == 1 and det in proc.stderr and "expected sha256" in proc.stderr
     assert not (tmp_path / "out" / det).exists()
     (src / det).unlink()
-    proc = run_stage(src, tmp_path / "out2")
+    proc = run_stage(src, tmp_path / "out2", "--packs", "insightface")
     assert proc.returncode == 1 and f"{det} (" in proc.stderr and "is not in" in proc.stderr

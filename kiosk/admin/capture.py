@@ -17,7 +17,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from kiosk.enrollment import BYSTANDER_AREA_RATIO, Shot, encode_jpeg
+from kiosk.enrollment import BYSTANDER_AREA_RATIO, Shot, encode_jpeg, inside_frame
 from kiosk.vision.align import canonical_crop
 from kiosk.vision.pipeline import FacePipeline
 from kiosk.vision.quality import estimate_yaw
@@ -144,7 +144,7 @@ class ShotCollector:
             return None, False
         h, w = shape
         dets = sorted(dets, key=lambda d: d.area, reverse=True)
-        others = [d for d in dets[1:] if d.box[0] > 0 and d.box[1] > 0 and d.box[2] < w and d.box[3] < h]
+        others = inside_frame(dets[1:], w, h)
         crowded = bool(others) and others[0].area >= self.rules.bystander_ratio * dets[0].area
         return dets[0], crowded
 

@@ -50,8 +50,8 @@ def cmd_pipeline(ctx: AppContext, args: argparse.Namespace) -> int:
     image_path = args.image or _default_image()
     frame = fit_frame(read_image(image_path))
     result = bench_pipeline(ctx.pipeline, frame, repeat=args.repeat)
-    info = {"image": image_path, "frame": "640x480", "detector": ctx.pack.detector,
-            "embedder": ctx.pack.embedder, "det_size": ctx.pipeline.detector.input_size,
+    info = {"image": image_path, "frame": "640x480", "detector": ctx.detector_id,
+            "embedder": ctx.embedder_id, "det_size": ctx.pipeline.detector.input_size,
             "flip": ctx.pipeline.embedder.flip, "refine_kps": ctx.pipeline.refine_kps}
     if args.json:
         emit_json({**result, **info})

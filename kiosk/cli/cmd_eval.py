@@ -30,7 +30,7 @@ def cmd_lfw(ctx: AppContext, args: argparse.Namespace) -> int:
     pairs = read_pairs(Path(args.pairs), Path(args.root), args.per_fold)
     result = evaluate(ctx.pipeline, pairs, lambda it, n: progress(it, n, "LFW images"))
     if args.json:
-        emit_json({**result.to_json(), "detector": ctx.pack.detector, "embedder": ctx.pack.embedder,
+        emit_json({**result.to_json(), "detector": ctx.detector_id, "embedder": ctx.embedder_id,
                    "det_size": ctx.pipeline.detector.input_size, "flip": ctx.pipeline.embedder.flip})
     else:
         print(f"LFW accuracy {result.accuracy * 100:.2f}% ± {result.std * 100:.2f} "

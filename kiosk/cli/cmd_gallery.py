@@ -64,7 +64,7 @@ def cmd_ident(ctx: AppContext, args: argparse.Namespace) -> int:
                             lambda it, n: progress(it, n, "LFW images"), {"scoring": args.scoring})
     if args.json:
         emit_json({**result.to_json(), "enroll": args.enroll, "scoring": args.scoring,
-                   "detector": ctx.pack.detector, "embedder": ctx.pack.embedder,
+                   "detector": ctx.detector_id, "embedder": ctx.embedder_id,
                    "det_size": ctx.pipeline.detector.input_size, "flip": ctx.pipeline.embedder.flip})
     else:
         print(f"rank-1 {result.rank1 * 100:.2f}%  DIR@FPIR1% {result.dir_1pct * 100:.2f}% "
@@ -87,7 +87,7 @@ def cmd_bench_gallery(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.people < 2 or args.templates < 1 or args.queries < 1:
         raise KioskError("--people must be at least 2, --templates and --queries at least 1")
     dim = args.dim or _active_dim(ctx)
-    result = bench_gallery(args.people, args.templates, dim, ctx.pack.embedder, queries=args.queries,
+    result = bench_gallery(args.people, args.templates, dim, ctx.embedder_id, queries=args.queries,
                            work=Path(args.work) if args.work else None)
     if args.crossover:
         result["crossover"] = exact_crossover(dim)
@@ -126,13 +126,13 @@ def run_calibrate(source: TemplateSource, model_id: str, target_far: float, plot
 def cmd_calibrate(ctx: AppContext, args: argparse.Namespace, source: TemplateSource | None = None) -> int:
     """Calibrate on the enrolled gallery of the active embedder (the store unless ``source`` is given)."""
     if source is not None:
-        return run_calibrate(source, ctx.pack.embedder, args.target_far, args.plot, args.json)
+        return run_calibrate(source, ctx.embedder_id, args.target_far, args.plot, args.json)
     if hasattr(type(ctx), "store"):  # the composition root builds (and closes) the store
-        return run_calibrate(ctx.store, ctx.pack.embedder, args.target_far, args.plot, args.json)  # type: ignore
+        return run_calibrate(ctx.store, ctx.embedder_id, args.target_far, args.plot, args.json)  # type: ignore
     from kiosk.store import Store  # type: ignore[attr-defined]
 
     own = Store.open(ctx.database_url)
     try:
-        return run_calibrate(own, ctx.pack.embedder, args.target_far, args.plot, args.json)
+        return run_calibrate(own, ctx.embedder_id, args.target_far, args.plot, args.json)
     finally:
         own.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kiosk.cli import cmd_dlib
+from kiosk.cli import cmd_dlib, cmd_model_files
 from kiosk.cli.common import emit_json
 from kiosk.context import AppContext
 
@@ -16,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_models)
     actions = p.add_subparsers(dest="models_command", metavar="ACTION")
     cmd_dlib.register(actions)
+    cmd_model_files.register(actions)
 
 
 def cmd_models(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -43,10 +44,16 @@ def cmd_models(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"models": models, "packs": packs, "model_dirs": [str(d) for _, d in ctx.locator.dirs]})
         return 0
+    w_status = max(len(str(m["status"])) for m in models)
+    w_id = max(len(str(m["id"])) for m in models)
+    w_file = max(len(str(m["file"])) for m in models)
     for m in models:
-        print(f"{m['status']:9} {m['id']:22} {m['kind']:9} {m['file']:38} {m['licence']}")
+        print(f"{m['status']:{w_status}} {m['id']:{w_id}} {m['kind']:9} {m['file']:{w_file}} {m['licence']}")
     print()
+    w_pack = max(len(str(p["name"])) for p in packs)
     for p in packs:
         mark = "*" if p["active"] else " "
-        print(f"{mark} pack {p['name']:9} {p['detector']} + {p['embedder']} [{p['status']}]: {p['summary']}")
+        use = "commercial use: yes" if p["commercial_use"] else "commercial use: NO"
+        print(f"{mark} pack {p['name']:{w_pack}} {p['detector']} + {p['embedder']} [{p['status']}; {use}]")
+        print(f"  {'':{w_pack}}      {p['summary']}")
     return 0

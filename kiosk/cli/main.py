@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--home", help="data folder (database, config, logs); also KIOSK_HOME")
     g.add_argument("--config", help="config file (default: config.toml in the data folder)")
     g.add_argument("--model-dir", help="folder holding the model files; also KIOSK_MODEL_DIR")
-    g.add_argument("--pack", help="model pack: default, accurate or clean (see `kiosk models`)")
+    g.add_argument("--pack", help="model pack: default, insightface, insightface-accurate or dlib (see `kiosk models`)")
     g.add_argument("--det-size", type=int, help="detector input size (long side, pixels)")
     g.add_argument("--threads", type=int, help="ONNX Runtime threads per model (0 = all cores)")
     g.add_argument("--database-url", help="database URL (sqlite:///... or postgresql://...); also DATABASE_URL")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import sys
@@ -111,8 +112,9 @@ def converter_of(spec: ModelSpec) -> str:
 class ModelLocator:
     """Finds a manifest model's file among the candidate directories and verifies it.
 
-    Models with a ``converter`` (dlib's ResNet) are also looked for in ``convert_dir`` (default
-    ``<cache>/models``), and ``resolve`` makes them there when no directory has them.
+    Models with a ``converter`` (dlib's ResNet, the folded int8 YuNet and SFace) are also looked for
+    in ``convert_dir`` (default ``<cache>/models``), and ``resolve`` makes them there when no directory
+    has them.
     """
 
     def __init__(self, dirs: list[tuple[str, Path]], hash_cache: Path | None = None,
@@ -139,11 +141,9 @@ class ModelLocator:
         """Check one model without raising."""
         path = self.find(spec)
         if path is None:
-            if converter_of(spec) == "dlib":
-                from kiosk.vision.dlib_convert import default_dat_path
-
+            if converter_of(spec):
                 try:
-                    return ModelStatus(spec, "convertible", default_dat_path())
+                    return ModelStatus(spec, "convertible", source_of(spec))
                 except ModelError:
                     pass
             return ModelStatus(spec, "missing", None)
@@ -155,15 +155,14 @@ class ModelLocator:
     def resolve(self, spec: ModelSpec) -> Path:
         """The verified path of a model file; a clear ModelError when it is missing or corrupt.
 
-        A ``converter = "dlib"`` model that no model directory holds comes from ``convert_dir``:
-        converted from the dlib .dat of the face_recognition_models package (verified against
-        ``source_sha256``) on first use, rebuilt when that .dat or the converter changed, and
-        verified against ``sha256`` like any file.
+        A model with a ``converter`` that no model directory holds comes from ``convert_dir``:
+        converted from its source (dlib's .dat of face_recognition_models, or an int8 ONNX that a
+        pip package carries), verified against ``source_sha256``, on first use; rebuilt when that
+        source or the converter changed; and verified against ``sha256`` like any file.
         """
         in_model_dirs = any((folder / spec.file).is_file() for _, folder in self.dirs)
         # A converted model is checked against its source each time (cheap when current).
-        convert = converter_of(spec) == "dlib" and not in_model_dirs
-        st = self._convert(spec) if convert else self.status(spec)
+        st = self.convert(spec) if converter_of(spec) and not in_model_dirs else self.status(spec)
         if st.status == "missing":
             looked = "\n".join(f"  - {folder / spec.file}  ({label})" for label, folder in self.dirs)
             raise ModelError(
@@ -181,18 +180,57 @@ class ModelLocator:
         assert st.path is not None
         return st.path
 
-    def _convert(self, spec: ModelSpec) -> ModelStatus:
-        from kiosk.vision.dlib_convert import ensure_dlib_onnx
+    def convert(self, spec: ModelSpec) -> ModelStatus:
+        """Make (or reuse) the converted file of a ``converter`` model in ``convert_dir``, verified.
 
+        Raises ModelError when the source is missing or altered (naming the file and both hashes) or
+        when the converted file's sha256 is not the manifest's.
+        """
+        kind = converter_of(spec)
         source_sha = str(spec.extra.get("source_sha256", ""))
-        path = ensure_dlib_onnx(self.convert_dir, expected_source_sha256=source_sha)
-        if path.name != spec.file:
-            raise ModelError(f"{spec.id}: the dlib converter writes {path.name}, not {spec.file}")
+        if kind == "dlib":
+            from kiosk.vision.dlib_convert import ensure_dlib_onnx
+
+            path = ensure_dlib_onnx(self.convert_dir, expected_source_sha256=source_sha)
+            if path.name != spec.file:
+                raise ModelError(f"{spec.id}: the dlib converter writes {path.name}, not {spec.file}")
+        elif kind == "fold-int8":
+            from kiosk.vision.quant_fold import ensure_folded
+
+            package = str(spec.extra.get("source_package", ""))
+            version = importlib.metadata.version(package) if _installed(package) else ""
+            hint = (f"Reinstall it with: pip install --force-reinstall {package}=={version}" if version
+                    else f"Install it with: pip install {package}")
+            path = ensure_folded(source_of(spec), self.convert_dir / spec.file, source_sha, hint)
+        else:
+            raise ModelError(f"{spec.id}: unknown converter {kind!r} in the manifest")
         actual = self._cache.sha256(path)
         if spec.sha256 and actual != spec.sha256:
             raise ModelError(
-                f"{spec.id}: converting the verified dlib model gave {path} with sha256 {actual}, "
+                f"{spec.id}: converting the verified source gave {path} with sha256 {actual}, "
                 f"not the manifest's {spec.sha256}. The converter and the manifest disagree: "
                 f"update the manifest's sha256 if the converter was changed on purpose."
             )
         return ModelStatus(spec, "ok" if spec.sha256 else "unpinned", path, actual)
+
+
+def _installed(package: str) -> bool:
+    try:
+        importlib.metadata.distribution(package)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def source_of(spec: ModelSpec) -> Path:
+    """The installed file a ``converter`` model is made from; ModelError when it is not there."""
+    kind = converter_of(spec)
+    if kind == "dlib":
+        from kiosk.vision.dlib_convert import default_dat_path
+
+        return default_dat_path()
+    if kind == "fold-int8":
+        from kiosk.vision.quant_fold import package_file
+
+        return package_file(str(spec.extra.get("source_package", "")), str(spec.extra.get("source_path", "")))
+    raise ModelError(f"{spec.id}: unknown converter {kind!r} in the manifest")

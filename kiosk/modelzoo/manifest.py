@@ -57,6 +57,8 @@ class Manifest:
     models: dict[str, ModelSpec]
     packs: dict[str, Pack]
     path: Path
+    # Former pack names -> current ones (`accurate` -> `insightface-accurate`, `clean` -> `dlib`).
+    pack_aliases: dict[str, str] = field(default_factory=dict)
 
     def get(self, model_id: str) -> ModelSpec:
         """The spec of ``model_id``; a clear error naming the known ids otherwise."""
@@ -67,9 +69,9 @@ class Manifest:
             raise ModelError(f"unknown model '{model_id}' (the manifest {self.path} knows: {known})") from None
 
     def pack(self, name: str) -> Pack:
-        """The pack called ``name``; a clear error naming the known packs otherwise."""
+        """The pack called ``name`` (or formerly called so); a clear error naming the known packs otherwise."""
         try:
-            return self.packs[name]
+            return self.packs[self.pack_aliases.get(name, name)]
         except KeyError:
             known = ", ".join(sorted(self.packs))
             raise ModelError(f"unknown model pack '{name}' (known packs: {known})") from None
@@ -78,7 +80,8 @@ class Manifest:
 _SPEC_FIELDS = set(ModelSpec.__slots__) - {"id", "extra"}
 
 
-def _parse_model(model_id: str, raw: dict[str, object], path: Path) -> ModelSpec:
+def parse_model(model_id: str, raw: dict[str, object], path: Path) -> ModelSpec:
+    """One ``[models.ID]`` table as a ModelSpec; a clear error for a missing key or an unknown kind."""
     missing = [k for k in ("file", "kind", "family", "licence", "source") if k not in raw]
     if missing:
         raise ModelError(f"{path}: model '{model_id}' lacks {', '.join(missing)}")
@@ -104,8 +107,12 @@ def parse_manifest(path: Path) -> Manifest:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ModelError(f"cannot read the model manifest {path}: {exc}") from exc
-    models = {mid: _parse_model(mid, spec, path) for mid, spec in raw.get("models", {}).items()}
+    models = {mid: parse_model(mid, spec, path) for mid, spec in raw.get("models", {}).items()}
     packs = {}
+    aliases = {str(k): str(v) for k, v in raw.get("pack_aliases", {}).items()}
+    for old, new in aliases.items():
+        if new not in raw.get("packs", {}):
+            raise ModelError(f"{path}: pack alias '{old}' names pack '{new}', which the manifest lacks")
     for name, spec in raw.get("packs", {}).items():
         pack = Pack(name=name, detector=spec["detector"], embedder=spec["embedder"],
                     summary=spec.get("summary", ""))
@@ -113,7 +120,11 @@ def parse_manifest(path: Path) -> Manifest:
             if mid not in models or models[mid].kind != kind:
                 raise ModelError(f"{path}: pack '{name}' names {kind} '{mid}', which the manifest lacks")
         packs[name] = pack
-    return Manifest(models=models, packs=packs, path=path)
+    for model in models.values():
+        original = model.extra.get("original")
+        if original is not None and (original not in models or models[str(original)].kind != model.kind):
+            raise ModelError(f"{path}: model '{model.id}' names original '{original}', which the manifest lacks")
+    return Manifest(models=models, packs=packs, path=path, pack_aliases=aliases)
 
 
 @lru_cache(maxsize=4)

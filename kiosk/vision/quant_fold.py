@@ -49,7 +49,7 @@ def dequantize(x: np.ndarray, scale: np.ndarray, zero_point: np.ndarray | None, 
     ``(x - zero_point) * scale``, the scale (and zero point) repeated ``block_size`` times along
     ``axis`` for the blockwise form."""
     xf = x.astype(np.float32)
-    if scale.ndim == 0 or scale.size == 1 and block_size == 0:
+    if scale.ndim == 0 or (scale.size == 1 and block_size == 0):
         zp = np.float32(0) if zero_point is None else zero_point.astype(np.float32).reshape(())
         return ((xf - zp) * scale.astype(np.float32).reshape(())).astype(np.float32)
     axis = axis % x.ndim
