@@ -62,6 +62,9 @@ def test_clip_with_only_alex_enrolled_checks_in_nobody(qtbot, tmp_path, model_di
     assert events == []
     assert [g for g in window.greetings if g.recorded] == []
     assert not any(kind == "welcome" for kind, _ in window.banner.history)
+    # Lin facing the camera close up is told he is not recognised, once; the big profile and the audience
+    # are not (before the stranger rule: 6 banners on this clip).
+    assert [kind for kind, _ in window.banner.history] == ["unknown"]
 
 
 def test_status_shows_a_lost_camera_and_its_recovery(qtbot, tmp_path: Path) -> None:
