@@ -35,6 +35,12 @@ class RecognitionConfig:
     min_face_px: int = 56
     votes: int = 2
     embed_every: int = 2
+    # The "Not recognised" banner is for a stranger at the kiosk, not every face in the background
+    # (kiosk.attendance.stranger.StrangerRule): face size as a fraction of the frame's shorter side,
+    # head turn, and how long both must hold.
+    stranger_min_face: float = 0.2
+    stranger_max_yaw: float = 25.0
+    stranger_dwell_s: float = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,9 @@ _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("recognition", "min_face_px"): (0, 4000),
     ("recognition", "votes"): (1, 30),
     ("recognition", "embed_every"): (1, 30),
+    ("recognition", "stranger_min_face"): (0.0, 1.0),
+    ("recognition", "stranger_max_yaw"): (0.0, 90.0),
+    ("recognition", "stranger_dwell_s"): (0.0, 10.0),
     ("camera", "width"): (0, 8192),
     ("camera", "height"): (0, 8192),
     ("camera", "fps"): (1, 240),
@@ -187,6 +196,10 @@ margin = 0.0            # the best person must beat the runner-up by this much; 
 min_face_px = 56        # ignore faces smaller than this (pixels; ~1.5 m from a 640x480 camera)
 votes = 2               # agreeing frames on a track before a check-in
 embed_every = 2         # embed each tracked face every N frames
+# "Not recognised" banner only for an unknown face at the kiosk, not for passers-by in the background:
+stranger_min_face = 0.2   # face box's shorter side / frame's shorter side (0.2 = 96 px at 640x480: ~0.9 m away)
+stranger_max_yaw = 25.0   # head turned at most this many degrees (facing the kiosk)
+stranger_dwell_s = 0.7    # both for this many seconds without a break (0 / 90 / 0: every unknown face)
 
 [camera]
 source = "0"            # camera index, video file, rtsp:// or http:// URL, or a folder of images

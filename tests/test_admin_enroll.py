@@ -222,3 +222,55 @@ def test_a_signal_carrying_frames_feeds_the_dialog(qtbot, tmp_path, pipeline) ->
     dialog.reject()
     assert ctx.store.count_people(active_only=False) == 0
     ctx.close()
+
+
+@pytest.mark.slow
+def test_the_preview_draws_each_box_on_the_frame_it_was_found_on(qtbot, tmp_path, pipeline) -> None:
+    # Lin's close-up moves: the box of one frame overlaps the next frame's face by IoU 0.87 (median), so a
+    # box drawn over a newer picture than it was found on is caught below. Frames arrive at 30 fps.
+    from PySide6.QtCore import QEvent, QTimer
+
+    from kiosk.attendance.tracker import iou_matrix
+    from kiosk.ui.admin.enroll_dialog import EnrollDialog
+
+    frames = [f for _, f in _clip_frames(step=1)][82:202]
+    ctx = admin_context(tmp_path / "home", pipeline)
+    emitter = ArrayEmitter()
+    dialog = EnrollDialog(ctx.enroller, emitter.frame, ctx.threshold)
+    qtbot.addWidget(dialog)
+    dialog.resize(1100, 700)
+    dialog.show()
+    painted: list[tuple[int, object, tuple | None, tuple, int]] = []  # (frame id, image, box, others, shots)
+
+    class PaintSpy(QObject):
+        def eventFilter(self, obj, event) -> bool:
+            p = dialog.preview
+            if event.type() == QEvent.Type.Paint and p.frame is not None:
+                painted.append((p.frame_id, p.frame, p.box, p.others, len(dialog.shots)))
+            return False
+
+    spy = PaintSpy()
+    dialog.preview.installEventFilter(spy)
+    sent = iter(frames)
+    timer = QTimer()
+    timer.timeout.connect(lambda: (f := next(sent, None)) is not None and emitter.frame.emit(f))
+    timer.start(33)
+    qtbot.waitUntil(lambda: dialog.preview.frame_id == len(frames), timeout=120_000)
+    timer.stop()
+    dialog.reject()
+
+    assert len({i for i, _, box, *_ in painted if box is not None}) >= 20
+    detections: dict[int, np.ndarray] = {}
+    for i, img, box, others, _ in painted:
+        assert img is frames[i - 1]  # the picture painted is frame i (the dialog numbers frames from 1)
+        if box is None:
+            continue
+        if i not in detections:
+            detections[i] = np.array([d.box for d in pipeline.detect(frames[i - 1])], np.float32).reshape(-1, 4)
+        drawn = np.array([box, *others], np.float32)
+        # every box drawn is a face found on this very picture, not on an earlier one
+        assert (iou_matrix(drawn, detections[i]).max(axis=1) >= 0.99).all(), f"frame {i}: a box from another frame"
+    # Once every shot is taken the analysis rests, but the picture keeps moving (without boxes).
+    after_done = {i for i, _, box, _, shots in painted if shots == dialog.rules.max_shots and box is None}
+    assert len(after_done) >= 10 and max(after_done) == len(frames)
+    ctx.close()

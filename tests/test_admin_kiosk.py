@@ -30,6 +30,8 @@ def test_enroll_at_the_kiosk_then_get_checked_in_then_close(qtbot, tmp_path, pip
     window.show()  # full-screen rules (no closing without admin), in a normal window for the test
     window.start()
     admin = window.admin
+    # Nobody enrolled yet: the kiosk says how to start instead of calling everyone "not recognised".
+    qtbot.waitUntil(lambda: window.banner.kind == "setup", timeout=10_000)
     recognition_sink = window.camera.frame_sink
 
     # The long press on the live picture asks for the PIN.
@@ -57,6 +59,9 @@ def test_enroll_at_the_kiosk_then_get_checked_in_then_close(qtbot, tmp_path, pip
     panel.back_button.click()
     qtbot.waitUntil(lambda: admin.panel is None, timeout=10_000)
     assert window.camera.frame_sink == recognition_sink  # recognition has the camera back
+    # Someone is enrolled now: normal check-in at once, not after the next 30 s recount.
+    qtbot.waitUntil(lambda: not window.banner.nobody_enrolled, timeout=3_000)
+    assert window.banner.kind != "setup" and "people enrolled: 1" in window.status_text()
     # The clip loops: the kiosk now knows him and checks him in.
     qtbot.waitUntil(lambda: any(g.person_id == pid and g.recorded for g in window.greetings), timeout=180_000)
     events = ctx.store.events_between(started - timedelta(minutes=1), datetime.now().astimezone() + timedelta(1))

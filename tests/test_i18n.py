@@ -10,11 +10,11 @@ from kiosk.ui.i18n import SHIPPED, install_translator, pick_language
 from kiosk.ui.window import KioskWindow
 
 
-@pytest.mark.parametrize(("lang", "idle", "unknown"), [
-    ("ja", "カメラを見てチェックインしてください", "認識できませんでした"),
-    ("zh_CN", "请看向摄像头签到", "未能识别"),
+@pytest.mark.parametrize(("lang", "idle", "unknown", "setup"), [
+    ("ja", "カメラを見てチェックインしてください", "認識できませんでした", "まだ誰も登録されていません"),
+    ("zh_CN", "请看向摄像头签到", "未能识别", "尚未登记任何人员"),
 ])
-def test_shipped_translation_changes_the_text(qtbot, lang: str, idle: str, unknown: str) -> None:
+def test_shipped_translation_changes_the_text(qtbot, lang: str, idle: str, unknown: str, setup: str) -> None:
     app = QCoreApplication.instance()
     translator = install_translator(app, lang)
     assert translator is not None, f"kiosk_{lang}.qm missing or unreadable"
@@ -24,6 +24,9 @@ def test_shipped_translation_changes_the_text(qtbot, lang: str, idle: str, unkno
         assert banner.text() == idle
         banner.show_unknown()
         assert unknown in banner.text()
+        banner._timer.timeout.emit()
+        banner.set_nobody_enrolled(True)
+        assert banner.plain_text.startswith(setup) and "2" in banner.plain_text and "4" in banner.plain_text
         window = KioskWindow()
         qtbot.addWidget(window)
         assert "Camera" not in window.status_text()

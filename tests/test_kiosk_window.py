@@ -20,16 +20,18 @@ LIN = "lin-manuel-miranda.png"
 ALEX = "alex-lacamoire.png"
 
 
-def _run_clip(qtbot, tmp_path: Path, model_dir: Path, pipeline, video_dir: Path, portrait: str, name: str):
+def _run_clip(qtbot, tmp_path: Path, model_dir: Path, pipeline, video_dir: Path, portrait: str | None, name: str):
     from kiosk.attendance.session import open_session
     from kiosk.ui.app import create_kiosk
 
     ctx = make_context(tmp_path / "home", model_dir, pipeline)
     session = open_session(ctx)
-    pid = enroll(session.store, session.gallery, pipeline, video_dir / portrait, name)
+    pid = enroll(session.store, session.gallery, pipeline, video_dir / portrait, name) if portrait else None
     started = datetime.now().astimezone()
     source = open_source(str(video_dir / "short_hamilton_clip.mp4"), ctx.config.camera)
     window = create_kiosk(ctx, session, source, fullscreen=False, pace=True, at_end="stop")
+    window.strangers_reported = []  # every stranger the recognizer reported, shown or not
+    window.runner.result_ready.connect(lambda r: window.strangers_reported.extend(r.unknowns))
     qtbot.addWidget(window)
     window.resize(960, 640)
     window.show()
@@ -62,6 +64,65 @@ def test_clip_with_only_alex_enrolled_checks_in_nobody(qtbot, tmp_path, model_di
     assert events == []
     assert [g for g in window.greetings if g.recorded] == []
     assert not any(kind == "welcome" for kind, _ in window.banner.history)
+    # Lin facing the camera close up is told he is not recognised, once; the big profile and the audience
+    # are not (before the stranger rule: 6 banners on this clip).
+    assert [kind for kind, _ in window.banner.history] == ["unknown"]
+    assert window.banner.nobody_enrolled is False
+
+
+@pytest.mark.slow
+def test_with_nobody_enrolled_the_kiosk_says_how_to_start(qtbot, tmp_path, model_dir, pipeline, video_dir) -> None:
+    window, _pid, events = _run_clip(qtbot, tmp_path, model_dir, pipeline, video_dir, None, "")
+    assert events == [] and not window.greetings
+    assert window.banner.kind == "setup" and "Nobody is enrolled yet" in window.banner.plain_text
+    assert "press and hold" in window.banner.plain_text and "people enrolled: 0" in window.status_text()
+    # The recognizer did find a stranger at the kiosk (Lin close up), but nobody could have been
+    # recognised: the setup hint stays instead of "Not recognised".
+    assert window.strangers_reported
+    assert window.banner.history.count(("unknown", "Not recognised — please see the front desk")) == 0
+
+
+def test_the_setup_hint_follows_the_people_enrolled(qtbot, tmp_path, model_dir, pipeline, video_dir) -> None:
+    from kiosk.admin.people import set_active
+    from kiosk.attendance.session import open_session
+    from kiosk.ui.runner import RecognitionRunner
+
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for i in range(4):
+        cv2.imwrite(str(folder / f"{i:03d}.png"), np.full((240, 320, 3), 40 + 10 * i, np.uint8))
+    ctx = make_context(tmp_path / "home", model_dir, pipeline)
+    session = open_session(ctx)
+    window = KioskWindow(allow_close=True)
+    runner = RecognitionRunner(session.recognizer, people_counter=session.people_enrolled, parent=window)
+    camera = CameraThread(ImageFolderSource(str(folder), CameraConfig(fps=10)), pace=True, at_end="loop",
+                          frame_sink=runner.submit, parent=window)
+    window.attach(camera, runner)
+    qtbot.addWidget(window)
+    window.resize(960, 640)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.banner.kind == "setup", timeout=10_000)
+    assert "people enrolled: 0" in window.status_text()
+
+    pid = enroll(session.store, session.gallery, pipeline, video_dir / LIN, "Lin-Manuel")
+    runner.refresh_people()  # what closing the admin panel does: no waiting for the 30 s recount
+    qtbot.waitUntil(lambda: window.banner.kind == "idle", timeout=3_000)
+    assert window.banner.plain_text == "Please look at the camera to check in" and not window.banner.nobody_enrolled
+    window.banner.show_unknown()  # a stranger gets the guidance again
+    assert window.banner.kind == "unknown"
+
+    set_active(session.store, session.gallery, pid, False)  # the only person deactivated (or deleted)
+    runner.refresh_people()
+    qtbot.waitUntil(lambda: window.banner.nobody_enrolled, timeout=3_000)
+    window.banner.show_unknown()
+    assert window.banner.kind == "unknown"  # the guidance already on screen runs out as usual ...
+    window.banner._timer.timeout.emit()
+    assert window.banner.kind == "setup"  # ... then the setup hint is back
+    window.banner.show_unknown()
+    assert window.banner.kind == "setup"
+    window.shutdown()
+    ctx.close()
 
 
 def test_status_shows_a_lost_camera_and_its_recovery(qtbot, tmp_path: Path) -> None:

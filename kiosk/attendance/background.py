@@ -28,6 +28,7 @@ class BackgroundRecognizer:
 
     on_result runs on the worker thread (the window turns it into a queued Qt signal).
     on_error gets a message when processing a frame fails; the worker carries on with the next one.
+    on_idle runs on the worker thread at start, every ``idle_every_s`` and soon after ``request_idle``.
     """
 
     def __init__(self, recognizer: FrameRecognizer, on_result: Callable[[FrameResult], None],
@@ -44,6 +45,7 @@ class BackgroundRecognizer:
         self.processed = 0
         self.max_pending = 0
         self._reset = threading.Event()
+        self._idle_now = threading.Event()
         self._thread: threading.Thread | None = None
 
     def submit(self, frame: Frame) -> None:
@@ -55,6 +57,10 @@ class BackgroundRecognizer:
     def reset_tracks(self) -> None:
         """Drop all tracks before the next frame (the camera reconnected: a new scene)."""
         self._reset.set()
+
+    def request_idle(self) -> None:
+        """Run ``on_idle`` on the worker within about half a second (e.g. people were just enrolled)."""
+        self._idle_now.set()
 
     @property
     def dropped(self) -> int:
@@ -87,7 +93,9 @@ class BackgroundRecognizer:
             self._call_idle()
         while not self.slot.closed:
             frame = self.slot.take(timeout=0.5)
-            if self.on_idle is not None and time.monotonic() - last_idle >= self.idle_every_s:
+            if self.on_idle is not None and (self._idle_now.is_set()
+                                             or time.monotonic() - last_idle >= self.idle_every_s):
+                self._idle_now.clear()
                 last_idle = time.monotonic()
                 self._call_idle()
             if frame is None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
 from kiosk.attendance.policy import AttendanceRecorder, local_now
+from kiosk.attendance.stranger import StrangerRule
 from kiosk.attendance.tracker import IoUTracker, Track
 from kiosk.attendance.vote import MatchLike
 from kiosk.config import RecognitionConfig
@@ -76,7 +77,8 @@ class Greeting:
 
 @dataclass(frozen=True, slots=True)
 class UnknownFace:
-    """A track decided "not in the gallery" (the screen shows guidance once per track)."""
+    """A stranger at the kiosk: a track decided "not in the gallery" whose face also met the stranger
+    rule (close, frontal, for a moment: StrangerRule). The screen shows guidance once per track."""
 
     track_id: int
     frame_index: int
@@ -112,13 +114,16 @@ class RecognizerSettings:
     # Two embeddings on one track this dissimilar are two different faces (a scene cut, people swapping
     # places within the IoU gate): the track is split. Frames of one face score far above this.
     split_below: float = 0.2
+    # Which unknown tracks are reported as strangers (the "Not recognised" banner).
+    stranger: StrangerRule = field(default_factory=StrangerRule)
 
     @classmethod
     def from_config(cls, rc: RecognitionConfig) -> RecognizerSettings:
         """Settings from the config's [recognition] section."""
         return cls(votes=rc.votes, embed_every=rc.embed_every, min_face_px=float(rc.min_face_px),
                    reverify_known_every=max(10, 5 * rc.embed_every),
-                   reverify_unknown_every=max(4, 2 * rc.embed_every))
+                   reverify_unknown_every=max(4, 2 * rc.embed_every),
+                   stranger=StrangerRule(rc.stranger_min_face, rc.stranger_max_yaw, rc.stranger_dwell_s))
 
 
 class FrameRecognizer:
@@ -186,9 +191,15 @@ class FrameRecognizer:
                     t.greeted_person = decision.person_id
                     greetings.append(self._greet(t, decision.person_id, decision.name, decision.similarity,
                                                  frame_index, video_time_s))
-                elif decision.state == "unknown" and not t.unknown_reported:
-                    t.unknown_reported = True
-                    unknowns.append(UnknownFace(t.id, frame_index, video_time_s))
+        # Every frame, not only when a track is embedded: the face may come close or turn to the kiosk
+        # (and stay) long after its track was decided unknown.
+        rule = s.stranger
+        for t in self.tracker.tracks:
+            t.facing_since = rule.streak(t.facing_since, t.detection, frame.shape, video_time_s)
+            if (t.vote.decision.state == "unknown" and not t.unknown_reported
+                    and rule.met(t.facing_since, video_time_s)):
+                t.unknown_reported = True
+                unknowns.append(UnknownFace(t.id, frame_index, video_time_s))
         views = tuple(self._view(t) for t in self.tracker.tracks)
         return FrameResult(frame_index, video_time_s, views, tuple(greetings), tuple(unknowns),
                            (time.perf_counter() - t0) * 1000.0, len(due))

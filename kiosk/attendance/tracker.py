@@ -53,6 +53,8 @@ class Track:
     embeds: int = 0
     greeted_person: int | None = None
     unknown_reported: bool = False
+    # Video time since which the face has stood close and faced the kiosk without a break (StrangerRule).
+    facing_since: float | None = None
     last_embedding: np.ndarray | None = None
     # The track's latest embeddings (newest last): the recognizer matches their mean.
     recent_embeddings: list[np.ndarray] = field(default_factory=list)

@@ -14,8 +14,8 @@ from kiosk.camera.loop import Frame
 class RecognitionRunner(QObject):
     """One inference in flight, the newest frame wins; results arrive on the UI thread as signals.
 
-    people_counter: called on the worker thread at start and every 30 s (the status line's
-    "people enrolled"); None leaves the count out.
+    people_counter: called on the worker thread at start, every 30 s and after ``refresh_people`` (the
+    status line's "people enrolled", and the window's setup hint while it is 0); None leaves the count out.
     """
 
     result_ready = Signal(object)  # FrameResult
@@ -38,6 +38,10 @@ class RecognitionRunner(QObject):
     def submit(self, frame: Frame) -> None:
         """Offer a frame (called on the camera thread; never blocks)."""
         self.worker.submit(frame)
+
+    def refresh_people(self) -> None:
+        """Count the people again soon (after admin mode: someone may have been enrolled or deleted)."""
+        self.worker.request_idle()
 
     def reset_tracks(self) -> None:
         """Forget tracks before the next frame (camera reconnected)."""

@@ -165,12 +165,14 @@ class KioskWindow(QWidget):
             self.greetings.append(g)
             self.banner.show_greeting(g)
             self.greeted.emit(g)
-        if result.unknowns and not result.greetings:
+        # Nobody enrolled: every face is unknown, and the setup hint says what to do instead.
+        if result.unknowns and not result.greetings and not self.banner.nobody_enrolled:
             self.banner.show_unknown()
             self.unknown_seen.emit()
 
     def _on_people(self, n: int) -> None:
         self._people = n
+        self.banner.set_nobody_enrolled(n == 0)
         self._refresh_status()
 
     # -- text ---------------------------------------------------------------------------------------

@@ -146,37 +146,47 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="72" />
+        <location filename="../../kiosk/ui/banner.py" line="87" />
         <source>Please look at the camera to check in</source>
         <translation>カメラを見てチェックインしてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="77" />
+        <location filename="../../kiosk/ui/banner.py" line="102" />
+        <source>Nobody is enrolled yet</source>
+        <translation>まだ誰も登録されていません</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/banner.py" line="103" />
+        <source>Administrator: to add people, press and hold the picture for {seconds} seconds or tap the top-left corner {taps} times</source>
+        <translation>管理者の方へ：人を登録するには、映像を{seconds}秒間長押しするか、左上の隅を{taps}回タップしてください</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/banner.py" line="113" />
         <source>Welcome, {name} — attendance could not be saved, please tell the front desk</source>
         <translation>ようこそ、{name} さん — 出席を記録できませんでした。受付にお知らせください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="81" />
+        <location filename="../../kiosk/ui/banner.py" line="117" />
         <source>Welcome, {name} — checked in {time}</source>
         <translation>ようこそ、{name} さん — {time} にチェックインしました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="83" />
+        <location filename="../../kiosk/ui/banner.py" line="119" />
         <source>Welcome, {name} — IN at {time}</source>
         <translation>ようこそ、{name} さん — {time} 入室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="85" />
+        <location filename="../../kiosk/ui/banner.py" line="121" />
         <source>Goodbye, {name} — OUT at {time}</source>
         <translation>お疲れさまでした、{name} さん — {time} 退室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="87" />
+        <location filename="../../kiosk/ui/banner.py" line="123" />
         <source>Welcome back, {name} — already checked in at {time}</source>
         <translation>おかえりなさい、{name} さん — {time} にチェックイン済みです</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="94" />
+        <location filename="../../kiosk/ui/banner.py" line="132" />
         <source>Not recognised — please see the front desk</source>
         <translation>認識できませんでした — 受付にお越しください</translation>
     </message>
@@ -222,92 +232,92 @@
 <context>
     <name>EnrollDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="133" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="159" />
         <source>Enroll a new person</source>
         <translation>新しい人を登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="147" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="173" />
         <source>Tap to remove this shot</source>
         <translation>タップするとこの写真を削除します</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="151" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="177" />
         <source>Start over</source>
         <translation>やり直す</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="167" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="193" />
         <source>New person</source>
         <translation>新規登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="204" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="234" />
         <source>The face check failed: {error}</source>
         <translation>顔の確認に失敗しました: {error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="209" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
         <source>Look at the camera</source>
         <translation>カメラを見てください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="210" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
         <source>Only one person, please</source>
         <translation>1人ずつお願いします</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="211" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
         <source>Move closer</source>
         <translation>もう少し近づいてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="212" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
         <source>Face the camera</source>
         <translation>カメラの方を向いてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="213" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
         <source>Too dark</source>
         <translation>暗すぎます</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="214" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
         <source>Too bright</source>
         <translation>明るすぎます</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="215" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
         <source>Hold still</source>
         <translation>そのまま動かないでください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="216" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="246" />
         <source>That looks like someone else. Tap Start over to enroll another person</source>
         <translation>別の人のようです。別の人を登録するには「やり直す」をタップしてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="217" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="247" />
         <source>Good. Now turn your head slightly</source>
         <translation>いいですね。少しだけ顔の向きを変えてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="218" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="248" />
         <source>Got it!</source>
         <translation>撮影しました！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="219" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="249" />
         <source>All shots taken</source>
         <translation>撮影が完了しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="236" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="266" />
         <source>Shots: {n} of {max} (at least {min} needed)</source>
         <translation>撮影: {n} / {max}（{min} 枚以上必要）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="268" />
         <source>Shots: {n} of {max}. You can save now</source>
         <translation>撮影: {n} / {max}。保存できます</translation>
     </message>
@@ -535,47 +545,47 @@
         <translation>カメラを利用できません — 再接続中…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="181" />
+        <location filename="../../kiosk/ui/window.py" line="183" />
         <source>● Camera not responding</source>
         <translation>● カメラが応答しません</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="184" />
+        <location filename="../../kiosk/ui/window.py" line="186" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● カメラを利用できません — {s:.0f} 秒後に再試行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="186" />
+        <location filename="../../kiosk/ui/window.py" line="188" />
         <source>● Camera live</source>
         <translation>● カメラ稼働中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="188" />
+        <location filename="../../kiosk/ui/window.py" line="190" />
         <source>● Video ended</source>
         <translation>● 動画が終了しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="190" />
+        <location filename="../../kiosk/ui/window.py" line="192" />
         <source>● Connecting to the camera…</source>
         <translation>● カメラに接続しています…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="192" />
+        <location filename="../../kiosk/ui/window.py" line="194" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="193" />
+        <location filename="../../kiosk/ui/window.py" line="195" />
         <source>recognition {fps:.0f} fps</source>
         <translation>認識 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="195" />
+        <location filename="../../kiosk/ui/window.py" line="197" />
         <source>people enrolled: {n}</source>
         <translation>登録人数: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="215" />
+        <location filename="../../kiosk/ui/window.py" line="217" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>カメラが応答しません — 映像を待っています…</translation>
     </message>

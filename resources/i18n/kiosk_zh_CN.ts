@@ -146,37 +146,47 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="72" />
+        <location filename="../../kiosk/ui/banner.py" line="87" />
         <source>Please look at the camera to check in</source>
         <translation>请看向摄像头签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="77" />
+        <location filename="../../kiosk/ui/banner.py" line="102" />
+        <source>Nobody is enrolled yet</source>
+        <translation>尚未登记任何人员</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/banner.py" line="103" />
+        <source>Administrator: to add people, press and hold the picture for {seconds} seconds or tap the top-left corner {taps} times</source>
+        <translation>管理员：如需添加人员，请长按画面{seconds}秒，或连续点击左上角{taps}次</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/banner.py" line="113" />
         <source>Welcome, {name} — attendance could not be saved, please tell the front desk</source>
         <translation>欢迎，{name} — 考勤未能保存，请告知前台</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="81" />
+        <location filename="../../kiosk/ui/banner.py" line="117" />
         <source>Welcome, {name} — checked in {time}</source>
         <translation>欢迎，{name} — {time} 已签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="83" />
+        <location filename="../../kiosk/ui/banner.py" line="119" />
         <source>Welcome, {name} — IN at {time}</source>
         <translation>欢迎，{name} — {time} 进入</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="85" />
+        <location filename="../../kiosk/ui/banner.py" line="121" />
         <source>Goodbye, {name} — OUT at {time}</source>
         <translation>再见，{name} — {time} 离开</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="87" />
+        <location filename="../../kiosk/ui/banner.py" line="123" />
         <source>Welcome back, {name} — already checked in at {time}</source>
         <translation>欢迎回来，{name} — 已于 {time} 签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="94" />
+        <location filename="../../kiosk/ui/banner.py" line="132" />
         <source>Not recognised — please see the front desk</source>
         <translation>未能识别 — 请到前台登记</translation>
     </message>
@@ -222,92 +232,92 @@
 <context>
     <name>EnrollDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="133" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="159" />
         <source>Enroll a new person</source>
         <translation>登记新人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="147" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="173" />
         <source>Tap to remove this shot</source>
         <translation>点按可删除此照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="151" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="177" />
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="167" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="193" />
         <source>New person</source>
         <translation>新人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="204" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="234" />
         <source>The face check failed: {error}</source>
         <translation>人脸检查失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="209" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
         <source>Look at the camera</source>
         <translation>请看摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="210" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
         <source>Only one person, please</source>
         <translation>请一次一人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="211" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
         <source>Move closer</source>
         <translation>请再靠近一些</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="212" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
         <source>Face the camera</source>
         <translation>请正对摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="213" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
         <source>Too dark</source>
         <translation>太暗了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="214" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
         <source>Too bright</source>
         <translation>太亮了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="215" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
         <source>Hold still</source>
         <translation>请保持不动</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="216" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="246" />
         <source>That looks like someone else. Tap Start over to enroll another person</source>
         <translation>看起来是另一个人。要登记其他人，请点按“重新开始”</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="217" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="247" />
         <source>Good. Now turn your head slightly</source>
         <translation>很好。请稍微转一下头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="218" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="248" />
         <source>Got it!</source>
         <translation>拍好了！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="219" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="249" />
         <source>All shots taken</source>
         <translation>照片已拍完</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="236" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="266" />
         <source>Shots: {n} of {max} (at least {min} needed)</source>
         <translation>已拍：{n} / {max}（至少需要 {min} 张）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="268" />
         <source>Shots: {n} of {max}. You can save now</source>
         <translation>已拍：{n} / {max}。现在可以保存</translation>
     </message>
@@ -535,47 +545,47 @@
         <translation>摄像头不可用 — 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="181" />
+        <location filename="../../kiosk/ui/window.py" line="183" />
         <source>● Camera not responding</source>
         <translation>● 摄像头无响应</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="184" />
+        <location filename="../../kiosk/ui/window.py" line="186" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● 摄像头不可用 — {s:.0f} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="186" />
+        <location filename="../../kiosk/ui/window.py" line="188" />
         <source>● Camera live</source>
         <translation>● 摄像头已连接</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="188" />
+        <location filename="../../kiosk/ui/window.py" line="190" />
         <source>● Video ended</source>
         <translation>● 视频已结束</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="190" />
+        <location filename="../../kiosk/ui/window.py" line="192" />
         <source>● Connecting to the camera…</source>
         <translation>● 正在连接摄像头…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="192" />
+        <location filename="../../kiosk/ui/window.py" line="194" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="193" />
+        <location filename="../../kiosk/ui/window.py" line="195" />
         <source>recognition {fps:.0f} fps</source>
         <translation>识别 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="195" />
+        <location filename="../../kiosk/ui/window.py" line="197" />
         <source>people enrolled: {n}</source>
         <translation>已登记人数：{n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="215" />
+        <location filename="../../kiosk/ui/window.py" line="217" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>摄像头无响应 — 正在等待画面…</translation>
     </message>

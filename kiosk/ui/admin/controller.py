@@ -137,11 +137,14 @@ class AdminController(QObject):
         return panel
 
     def _panel_finished(self, _result: int) -> None:
+        runner = getattr(self.window, "runner", None)
         if self._tap is not None:
             self._tap.stop()
-            runner = getattr(self.window, "runner", None)
             if runner is not None and hasattr(runner, "reset_tracks"):
                 runner.reset_tracks()  # tracks from before the admin session are stale
+        if runner is not None and hasattr(runner, "refresh_people"):
+            # People may have been enrolled or deleted: the window's setup hint and count follow at once.
+            runner.refresh_people()
         if self.panel is not None:
             self.panel.deleteLater()
         self.panel = None

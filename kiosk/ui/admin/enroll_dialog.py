@@ -1,15 +1,18 @@
 """Guided enrollment at the kiosk: live preview, hints, automatic varied shots, then the form.
 
 Detection and embedding run on ``EnrollWorker`` (a QThread) fed through a one-frame mailbox: the
-newest frame wins, so a slow CPU gives fewer hints per second but never a backlog. Nothing touches
-the database until Save, which writes the person and templates in one transaction and adds them to
-the gallery (Enroller.enroll); Cancel leaves nothing behind.
+newest frame wins, so a slow CPU gives fewer hints per second but never a backlog. The preview shows
+the frame each analysis was made on together with its boxes (never one frame's boxes over a newer
+picture), so the boxes sit on the face even while it moves. Nothing touches the database until Save,
+which writes the person and templates in one transaction and adds them to the gallery
+(Enroller.enroll); Cancel leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -34,32 +37,49 @@ THUMB_PX = 96
 _GOOD_HINTS = (Hint.GOOD, Hint.SHOT, Hint.DONE)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class PreviewFrame:
+    """A frame for the preview with the boxes found on it (none when it was not analysed).
+
+    frame_id: the dialog's number for the frame (1, 2, ... in arrival order); box: the subject's box,
+    others: the other faces' boxes, good: the subject is usable (the box is drawn green).
+    """
+
+    frame_id: int
+    image: np.ndarray
+    box: tuple[float, float, float, float] | None = None
+    others: tuple[tuple[float, float, float, float], ...] = ()
+    good: bool = False
+
+
 class EnrollWorker(QThread):
     """Analyses the newest submitted frame with a ShotCollector, off the UI thread.
 
-    ``analysed(Analysis, tuple[Shot, ...])`` carries the hint and the shots after each frame (and
-    after ``reset``/``remove``), so the UI never reads the collector directly.
+    ``analysed(Analysis | None, tuple[Shot, ...], PreviewFrame | None)`` comes after each frame and
+    after ``reset``/``remove``, so the UI never reads the collector directly: the hint and the shots
+    (Analysis None: the frame was not analysed, as once all shots are taken or when the analysis
+    failed) and the frame to show with the boxes found on it (None after a command).
     """
 
-    analysed = Signal(object, object)
+    analysed = Signal(object, object, object)
     failed = Signal(str)
 
     def __init__(self, collector: ShotCollector, parent: Any = None) -> None:
         super().__init__(parent)
         self.collector = collector
         self._cond = threading.Condition()
-        self._frame: np.ndarray | None = None
+        self._frame: tuple[int, np.ndarray] | None = None
         self._commands: list[tuple[str, int]] = []
         self._stop = False
         self.frames_analysed = 0
         self.frames_dropped = 0
 
-    def submit(self, frame: np.ndarray) -> None:
-        """Offer a frame (any thread; replaces one not analysed yet)."""
+    def submit(self, frame: np.ndarray, frame_id: int = -1) -> None:
+        """Offer a frame (any thread; replaces one not analysed yet); ``frame_id`` comes back with it."""
         with self._cond:
             if self._frame is not None:
                 self.frames_dropped += 1
-            self._frame = frame
+            self._frame = (frame_id, frame)
             self._cond.notify()
 
     def reset(self) -> None:
@@ -90,22 +110,28 @@ class EnrollWorker(QThread):
                     self._cond.wait()
                 if self._stop:
                     return
-                frame, self._frame = self._frame, None
+                taken, self._frame = self._frame, None
                 commands, self._commands = self._commands, []
             for name, arg in commands:
                 c.reset() if name == "reset" else c.remove(arg)
             if commands:
                 hint = Hint.DONE if c.done else Hint.NO_FACE
-                self.analysed.emit(Analysis(hint, None, (), None, None, len(c.shots)), tuple(c.shots))
-            if frame is None or c.done:
-                continue  # enough shots: no need to spend the CPU until one is removed
+                self.analysed.emit(Analysis(hint, None, (), None, None, len(c.shots)), tuple(c.shots), None)
+            if taken is None:
+                continue
+            frame_id, frame = taken
+            if c.done:  # enough shots: no need to spend the CPU until one is removed; the picture moves on
+                self.analysed.emit(None, tuple(c.shots), PreviewFrame(frame_id, frame))
+                continue
             try:
                 result = c.analyse(frame)
             except Exception as exc:  # a model error must not kill the thread silently
                 self.failed.emit(str(exc))
+                self.analysed.emit(None, tuple(c.shots), PreviewFrame(frame_id, frame))
                 continue
             self.frames_analysed += 1
-            self.analysed.emit(result, tuple(c.shots))
+            shown = PreviewFrame(frame_id, frame, result.box, result.others, result.hint in _GOOD_HINTS)
+            self.analysed.emit(result, tuple(c.shots), shown)
 
 
 class EnrollDialog(PersonFormMixin, QDialog):
@@ -181,6 +207,7 @@ class EnrollDialog(PersonFormMixin, QDialog):
         self.worker.analysed.connect(self._on_analysed)
         self.worker.failed.connect(self._on_failed)
         self.worker.start()
+        self._frames_received = 0
         self._frames = FrameConnection(frames, self._on_frame)
         self._show_hint(Hint.NO_FACE)
         self._show_shots(())
@@ -188,14 +215,17 @@ class EnrollDialog(PersonFormMixin, QDialog):
 
     # -- frames and analysis ------------------------------------------------------------------------
     def _on_frame(self, image: np.ndarray) -> None:
-        self.preview.set_frame(image)
-        self.worker.submit(image)
+        # Not shown yet: the picture goes on screen with its boxes once the worker has looked at it.
+        self._frames_received += 1
+        self.worker.submit(image, self._frames_received)
 
-    def _on_analysed(self, analysis: Analysis, shots: tuple[Shot, ...]) -> None:
+    def _on_analysed(self, analysis: Analysis | None, shots: tuple[Shot, ...], shown: PreviewFrame | None) -> None:
         if self.worker is None:
             return
-        self.preview.set_boxes(analysis.box, analysis.others, analysis.hint in _GOOD_HINTS)
-        self._show_hint(analysis.hint)
+        if shown is not None:
+            self.preview.set_frame(shown.image, shown.frame_id, shown.box, shown.others, shown.good)
+        if analysis is not None:
+            self._show_hint(analysis.hint)
         if shots != self.shots:
             self._show_shots(shots)
         self._refresh_buttons()
