@@ -5,8 +5,10 @@ CLI commands and the Qt window both receive an AppContext; nothing else wires co
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,8 +23,11 @@ from kiosk.modelzoo.manifest import Manifest, ModelSpec, Pack, load_manifest
 if TYPE_CHECKING:
     from kiosk.enrollment import Enroller
     from kiosk.gallery import Gallery
+    from kiosk.reembed import ReembedProgress, ReembedResult
     from kiosk.store import Store
     from kiosk.vision.pipeline import FacePipeline
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -57,6 +62,11 @@ class AppContext:
                 raise
             self.config_error = str(exc)
             self.config = Config()
+        # Startup move of templates made by another embedder (see move_templates): the command line
+        # sets a progress bar and a reporter; without a reporter, people left behind are logged.
+        self.reembed_progress: Callable[[ReembedProgress], None] | None = None
+        self.reembed_report: Callable[[ReembedResult], None] | None = None
+        self.reembed_result: ReembedResult | None = None
 
     @cached_property
     def manifest(self) -> Manifest:
@@ -165,21 +175,66 @@ class AppContext:
 
         return Store.open(self.database_url)
 
-    @property
-    def gallery_index_path(self) -> Path:
-        """The persisted index of the active embedder for this database (derived data, rebuildable)."""
+    def _index_path(self, model_id: str) -> Path:
         import hashlib
 
         # One index file per database and embedder: a kiosk pointed at another database never reuses it.
         tag = hashlib.sha256(self.database_url.encode()).hexdigest()[:10]
-        return paths.cache_dir() / f"gallery-{self.embedder_id}-{tag}.usearch"
+        return paths.cache_dir() / f"gallery-{model_id}-{tag}.usearch"
+
+    @property
+    def gallery_index_path(self) -> Path:
+        """The persisted index of the active embedder for this database (derived data, rebuildable)."""
+        return self._index_path(self.embedder_id)
+
+    def templates_to_move(self) -> int:
+        """How many templates of other embedders the next :meth:`move_templates` would re-embed
+        (cheap: no model is loaded; the window shows its progress screen only when this is not 0)."""
+        from kiosk.reembed import count_to_move
+
+        return count_to_move(self.store, self.embedder_id)
+
+    def move_templates(self, on_progress: Callable[[ReembedProgress], None] | None = None,
+                       cancelled: Callable[[], bool] | None = None, retry_failed: bool = False,
+                       actor: str = "system") -> ReembedResult:
+        """Move the templates other embedders made to the active one, from their stored crops.
+
+        Crash-safe and resumable (:mod:`kiosk.reembed`). The gallery runs it before it opens (with
+        ``reembed_progress``), so every start finishes an interrupted move; the window runs it
+        first on a worker thread behind its progress screen. People left behind go to
+        ``reembed_report``, else to the log. Index files of embedders no template uses any more
+        are deleted (they hold biometric vectors of this database).
+        """
+        from kiosk.reembed import reembed_templates
+
+        result = reembed_templates(self.store, self.pipeline, retry_failed=retry_failed, on_progress=on_progress,
+                                   cancelled=cancelled, actor=actor)
+        self.reembed_result = result
+        if result.moved:
+            from kiosk.gallery import persist
+
+            left = self.store.template_models()
+            for model_id in result.from_models:
+                if model_id not in left:
+                    persist.discard(self._index_path(model_id))
+        if self.reembed_report is not None:
+            self.reembed_report(result)
+        else:
+            for p in result.people_not_moved:
+                log.warning("face templates not moved to %s: %s", result.model_id, p.describe())
+        return result
 
     @cached_property
     def gallery(self) -> Gallery:
-        """The usearch gallery of the active embedder, verified against the database (ready to match)."""
+        """The usearch gallery of the active embedder, verified against the database (ready to match).
+
+        Templates of another embedder are moved to the active one first (unless this context did so).
+        """
         from kiosk.gallery import Gallery
 
         model_id = self.pipeline.model_id
+        if self.reembed_result is None:
+            self.move_templates(self.reembed_progress)
         gallery = Gallery(self.store, model_id, self.pipeline.dim, self.match_threshold, self.match_margin,
                           self.gallery_index_path)
         gallery.ready()

@@ -745,8 +745,9 @@ def check_gallery(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
         if size != len(template_ids):
             return CheckResult("gallery", FAIL, f"index holds {size} templates, the database {len(template_ids)}",
                                fix, data)
-        return CheckResult("gallery", OK, f"index matches the database: {size} templates of {data['people']} people "
-                           f"for {model_id} (ready in {data['ready_s']:.2f} s)", "", data)
+        detail = (f"index matches the database: {size} templates of {data['people']} people for {model_id} "
+                  f"(ready in {data['ready_s']:.2f} s)")
+        return _templates_left_behind(store, model_id, detail, data)
     except Exception as exc:
         return CheckResult("gallery", FAIL, f"the gallery cannot be loaded: {exc}",
                            f"delete {_gallery_index_path(ctx, model_id)} (it is rebuilt from the database); "
@@ -754,6 +755,28 @@ def check_gallery(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
     finally:
         with suppress(Exception):
             store.close()
+
+
+def _templates_left_behind(store: Store, model_id: str, detail: str, data: dict[str, Any]) -> CheckResult:
+    """The gallery check's verdict once the index is fine: a warning while templates of another embedder
+    wait to be moved or could not be moved (named, with the reason)."""
+    from kiosk.reembed import left_behind
+
+    _, people, waiting = left_behind(store, model_id)
+    data.update(templates_to_move=waiting, not_moved=[p.to_json() for p in people])
+    notes, fixes = [], []
+    if waiting:
+        notes.append(f"{waiting} template(s) of another embedder are moved to {model_id} at the next start")
+        fixes.append("start the kiosk once (or run `kiosk reembed`)")
+    if people:
+        lost = [p for p in people if not p.recognised]
+        notes.append(f"{len(people)} people have templates that could not be moved ("
+                     + "; ".join(f"{p.name} (person {p.person_id}): {', '.join(p.reasons)}" for p in people[:10])
+                     + (", ..." if len(people) > 10 else "") + f"); {len(lost)} of them are not recognised")
+        fixes.append("re-enroll those people (or delete them); `kiosk reembed --json` lists them")
+    if not notes:
+        return CheckResult("gallery", OK, detail, "", data)
+    return CheckResult("gallery", WARN, detail + "; " + "; ".join(notes), "; ".join(fixes), data)
 
 
 # --- runner --------------------------------------------------------------------------------------

@@ -195,3 +195,27 @@ def test_unwritable_location_is_a_clear_message(tmp_path):
             Store.open(target)
     finally:
         ro.chmod(0o700)
+
+
+def test_replace_templates_swaps_rows_in_one_transaction_and_never_twice(store):
+    """A template moved to another model: a new row (fresh id, same person, crop, quality, source and
+    enrollment time) replaces the old one atomically; a second mover of the same rows does nothing."""
+    pid, tids = store.enroll_person("Grace Hopper", [tpl(1), tpl(2), tpl(3)])
+    other = store.add_person("Alan Turing")
+    keep = store.add_templates(other, [tpl(4)])[0]
+    new = np.random.default_rng(9).normal(size=(2, 64)).astype(np.float32)
+    moved = store.replace_templates("dlib_resnet_v1", [(tids[0], new[0]), (tids[1], new[1])])
+    assert set(moved) == {tids[0], tids[1]} and min(moved.values()) > max([*tids, keep])
+    assert store.replace_templates("dlib_resnet_v1", [(tids[0], new[0])]) == {}  # already moved: skipped
+    assert store.replace_templates("dlib_resnet_v1", [(999_999, new[0])]) == {}  # gone: skipped
+    assert store.template_models() == {"dlib_resnet_v1": 2, "mobilefacenet_128d": 2}
+    assert store.other_model_templates("dlib_resnet_v1") == [(tids[2], pid, "mobilefacenet_128d"),
+                                                              (keep, other, "mobilefacenet_128d")]
+    assert store.template_crops_by_id([moved[tids[0]], tids[2]]) == {moved[tids[0]]: tpl(1).crop_jpeg,
+                                                                     tids[2]: tpl(3).crop_jpeg}
+    ids, people = store.gallery_keys("dlib_resnet_v1")
+    assert ids.tolist() == sorted(moved.values()) and people.tolist() == [pid, pid]
+    np.testing.assert_allclose(store.gallery_vectors("dlib_resnet_v1", ids), new)
+    assert store.template_sources(pid) == {"photo1.jpg", "photo2.jpg", "photo3.jpg"}
+    assert store.people_with_templates([pid, other], "dlib_resnet_v1") == {pid}
+    assert store.get_person(pid).templates == 3

@@ -5,14 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import cv2
-import numpy as np
-
 from kiosk.cli.common import emit_json, progress
 from kiosk.context import AppContext
 from kiosk.enrollment import DuplicateFaceError, ImportProgress, import_folder, person_folders
 from kiosk.errors import ImageError, KioskError, NoFaceError
-from kiosk.vision.align import CANONICAL_KPS
 from kiosk.vision.image_io import read_image
 
 
@@ -51,7 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     pd.add_argument("--json", action="store_true")
     pd.set_defaults(func=cmd_people_delete)
 
-    r = sub.add_parser("reembed", help="re-embed every template with the active embedder from its stored crop")
+    r = sub.add_parser("reembed", help="move templates of other embedders to the active one from their stored "
+                                       "crops (every start does it too; this also retries the ones that failed)")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_reembed)
 
@@ -170,26 +167,22 @@ def cmd_people_delete(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_reembed(ctx: AppContext, args: argparse.Namespace) -> int:
-    """Re-embed templates made by another embedder, from their stored canonical crops."""
-    pipeline = ctx.pipeline
-    emb = pipeline.embedder
-    todo = ctx.store.templates_for_reembed(exclude_model=pipeline.model_id)
-    done, failed = 0, []
-    kps = CANONICAL_KPS.astype(np.float32)
-    for tid, _pid, crop in progress(todo, len(todo), "re-embed"):
-        if not crop:
-            failed.append({"template_id": tid, "reason": "no stored crop"})
-            continue
-        img = cv2.imdecode(np.frombuffer(crop, np.uint8), cv2.IMREAD_COLOR)
-        if img is None:
-            failed.append({"template_id": tid, "reason": "stored crop is unreadable"})
-            continue
-        ctx.store.replace_embedding(tid, emb.embed_one(emb.align(img, kps)), pipeline.model_id)
-        done += 1
-    ctx.gallery.ready()  # picks the re-embedded templates up (fingerprint changed)
-    ctx.close()
+    """Move templates made by another embedder to the active one, from their stored crops.
+
+    The same crash-safe, resumable move every start does (kiosk.reembed); here templates that could
+    not be moved before are tried again, and the result is printed rather than logged.
+    """
+    ctx.reembed_report = lambda _result: None  # printed below instead
+    try:
+        result = ctx.move_templates(ctx.reembed_progress, retry_failed=True, actor="cli")
+        ctx.gallery.flush()  # the index now equals the database (repaired or rebuilt, and saved)
+    finally:
+        ctx.close()
     if args.json:
-        emit_json({"model": pipeline.model_id, "reembedded": done, "failed": failed})
+        emit_json(result.to_json())
     else:
-        print(f"re-embedded {done} template(s) with {pipeline.model_id}; {len(failed)} failed")
+        print(f"re-embedded {result.moved} template(s) of {result.people} people with {result.model_id}; "
+              f"{len(result.failed)} failed")
+        for p in result.people_not_moved:
+            print(f"  not moved: {p.describe()}")
     return 0

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from kiosk.reembed import ReembedProgress, ReembedResult
 
 T = TypeVar("T")
 
@@ -27,3 +30,36 @@ def progress(items: Iterable[T], total: int | None = None, desc: str = "") -> It
 def warn(message: str) -> None:
     """A warning line on stderr."""
     print(f"warning: {message}", file=sys.stderr)
+
+
+def reembed_progress_bar() -> Callable[[ReembedProgress], None]:
+    """A progress callback drawing a bar on stderr for a template move (made when the move starts)."""
+    from tqdm import tqdm
+
+    bar: list[Any] = []
+
+    def update(p: ReembedProgress) -> None:
+        if not bar:
+            bar.append(tqdm(total=p.total, desc=f"moving face templates to {p.model_id}", unit="template",
+                            file=sys.stderr, mininterval=0.5, leave=False, dynamic_ncols=True))
+        bar[0].update(p.done - bar[0].n)
+        if p.done >= p.total:
+            bar.pop().close()
+
+    return update
+
+
+def report_reembed(result: ReembedResult) -> None:
+    """What a startup move did, on stderr: a line when templates were moved, one per person it could not
+    move; people left behind by an earlier move get one reminder line."""
+    if result.moved:
+        froms = ", ".join(sorted(result.from_models))
+        print(f"moved {result.moved} face template(s) of {result.people} people from {froms} to "
+              f"{result.model_id} in {result.seconds:.1f} s", file=sys.stderr)
+    if result.failed:
+        for p in result.people_not_moved:
+            warn(f"face templates not moved to {result.model_id}: {p.describe()}")
+    elif result.people_not_moved:
+        lost = sum(1 for p in result.people_not_moved if not p.recognised)
+        warn(f"{len(result.people_not_moved)} people have face templates that could not be moved to "
+             f"{result.model_id} ({lost} of them not recognised until re-enrolled); `kiosk reembed` lists them")

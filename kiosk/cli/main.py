@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
+from kiosk.cli.common import reembed_progress_bar, report_reembed
 from kiosk.context import AppContext, Overrides
 from kiosk.errors import KioskError
 
@@ -80,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx = _context(args)
         if args.command is None:
             return _open_window(ctx, args)
+        # A command that opens the gallery first moves templates of another embedder: bar and report on stderr.
+        ctx.reembed_progress = reembed_progress_bar()
+        ctx.reembed_report = report_reembed
         func = getattr(args, "func", None)
         if func is None:  # a command group without its subcommand
             parser.parse_args([*(argv or sys.argv[1:]), "--help"])

@@ -310,25 +310,77 @@ class Store:
         """People with exactly this name."""
         return [p for p in self.list_people() if p.name == name]
 
-    def templates_for_reembed(self, exclude_model: str) -> list[tuple[int, int, bytes | None]]:
-        """(template id, person id, crop) of every template not made by ``exclude_model``."""
-        with self._tx() as s:
-            q = (select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.crop)
-                 .where(FaceTemplate.model_id != exclude_model).order_by(FaceTemplate.id))
-            return [(i, p, c) for i, p, c in s.execute(q)]
+    def other_model_templates(self, model_id: str) -> list[tuple[int, int, str]]:
+        """(template id, person id, model id) of every template another embedder made, by person, then id.
 
-    def replace_embedding(self, template_id: int, embedding: np.ndarray, model_id: str) -> None:
-        """Store a new embedding for a template (after re-embedding its crop)."""
-        emb = np.ascontiguousarray(embedding, dtype=np.float32).ravel()
+        Only ids: a moving job reads the crops batch by batch (:meth:`template_crops_by_id`).
+        """
         with self._tx() as s:
-            s.execute(update(FaceTemplate).where(FaceTemplate.id == template_id)
-                      .values(embedding=emb.tobytes(), model_id=model_id, dim=int(emb.size)))
+            q = (select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.model_id)
+                 .where(FaceTemplate.model_id != model_id).order_by(FaceTemplate.person_id, FaceTemplate.id))
+            return [(int(i), int(p), str(m)) for i, p, m in s.execute(q)]
+
+    def template_crops_by_id(self, template_ids: Sequence[int]) -> dict[int, bytes | None]:
+        """The stored aligned crops (JPEG, or None) of these templates; ids no longer stored are absent."""
+        ids = [int(i) for i in template_ids]
+        out: dict[int, bytes | None] = {}
+        with self._tx() as s:
+            for start in range(0, len(ids), 5000):
+                q = select(FaceTemplate.id, FaceTemplate.crop).where(FaceTemplate.id.in_(ids[start:start + 5000]))
+                out.update({int(i): c for i, c in s.execute(q)})
+        return out
+
+    def replace_templates(self, model_id: str, replacements: Sequence[tuple[int, np.ndarray]]) -> dict[int, int]:
+        """Replace templates by their re-embedding for ``model_id``, all in one transaction.
+
+        For each (old template id, new embedding) a new row is inserted (same person, crop, quality,
+        source and enrollment time) and the old row deleted. Either all of it is committed or none,
+        so every template exists exactly once, for one model, at any moment. New rows get fresh ids:
+        a model's template-id set then only ever grows by new ids or shrinks, which keeps the
+        gallery's fingerprint (count, max id, sum of ids) unique (an in-place model change could
+        recreate an old id set). An old row that is gone (its person was deleted, or another kiosk
+        on this database moved it first) is skipped. Returns {old id: new id}.
+        """
+        if not replacements:
+            return {}
+        embeddings = {int(old): np.ascontiguousarray(e, dtype=np.float32).ravel() for old, e in replacements}
+        with self._tx() as s:
+            # DELETE first, with RETURNING: it takes the write lock at once (SQLite) or waits for a
+            # concurrent mover's commit (PostgreSQL), and says exactly which rows this transaction
+            # retired, so a template is never moved twice.
+            gone = s.execute(
+                delete(FaceTemplate)
+                .where(FaceTemplate.id.in_(list(embeddings)), FaceTemplate.model_id != model_id)
+                .returning(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.size_px, FaceTemplate.sharpness,
+                           FaceTemplate.yaw_deg, FaceTemplate.brightness, FaceTemplate.source, FaceTemplate.crop,
+                           FaceTemplate.created_at)
+            ).all()
+            pairs: list[tuple[int, FaceTemplate]] = []
+            for old_id, pid, size_px, sharpness, yaw, brightness, source, crop, created in sorted(gone):
+                emb = embeddings[int(old_id)]
+                pairs.append((int(old_id), FaceTemplate(
+                    person_id=pid, embedding=emb.tobytes(), model_id=model_id, dim=int(emb.size), size_px=size_px,
+                    sharpness=sharpness, yaw_deg=yaw, brightness=brightness, source=source, crop=crop,
+                    created_at=created)))
+            s.add_all([row for _, row in pairs])
+            s.flush()
+            return {old: row.id for old, row in pairs}
 
     def template_models(self) -> dict[str, int]:
         """How many templates each embedder made."""
         with self._tx() as s:
             q = select(FaceTemplate.model_id, func.count(FaceTemplate.id)).group_by(FaceTemplate.model_id)
             return {m: n for m, n in s.execute(q)}
+
+    def people_with_templates(self, person_ids: Sequence[int], model_id: str) -> set[int]:
+        """Those of ``person_ids`` who have at least one template made by ``model_id``."""
+        ids = sorted({int(p) for p in person_ids})
+        if not ids:
+            return set()
+        with self._tx() as s:
+            q = (select(FaceTemplate.person_id).distinct()
+                 .where(FaceTemplate.model_id == model_id, FaceTemplate.person_id.in_(ids)))
+            return {int(p) for p in s.scalars(q)}
 
     # ------------------------------------------------------------------ gallery source
     def _gallery_filter(self, model_id: str):  # type: ignore[no-untyped-def]

@@ -57,14 +57,19 @@ def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
     from kiosk.attendance.session import open_session
     from kiosk.camera.sources import open_source
     from kiosk.ui.i18n import install_translator, pick_language
+    from kiosk.ui.reembed_screen import move_templates_first
 
     cfg = ctx.config
     frame_source = open_source(source or cfg.camera.source, cfg.camera)  # a bad --source fails before any window
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Face check-in kiosk")
     install_translator(app, pick_language(cfg.ui.language))
-    session = open_session(ctx)
     fullscreen = cfg.ui.fullscreen and not windowed
+    # Templates of another embedder (after a model update) move behind a progress screen, off the UI thread.
+    if not move_templates_first(ctx, fullscreen):
+        ctx.close()
+        return 0
+    session = open_session(ctx)
     window = create_kiosk(ctx, session, frame_source, fullscreen=fullscreen)
 
     # Ctrl+C / SIGTERM in a terminal end the kiosk cleanly: Python only sees signals between Qt events,

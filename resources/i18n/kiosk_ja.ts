@@ -867,6 +867,69 @@
     </message>
 </context>
 <context>
+    <name>ReembedScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="48" />
+        <source>Face check-in</source>
+        <translation>顔認証チェックイン</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="65" />
+        <source>This happens once after a model update; the kiosk opens by itself when it is done.</source>
+        <translation>モデル更新後に一度だけ行われます。完了するとキオスクが自動的に開きます。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="110" />
+        <source>Updating face templates for the new recognition model: {done} / {total}</source>
+        <translation>新しい認識モデル用に顔テンプレートを更新しています: {done} / {total}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="114" />
+        <source>no stored face photo</source>
+        <translation>保存された顔写真がありません</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="115" />
+        <source>the stored face photo is damaged</source>
+        <translation>保存された顔写真が破損しています</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="116" />
+        <source>no face found in the stored photo</source>
+        <translation>保存された写真に顔が見つかりません</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="117" />
+        <source>the stored photo gave no usable template</source>
+        <translation>保存された写真から使用できるテンプレートを作れません</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="122" />
+        <source>{name}: {reasons} — still recognised by their other photos</source>
+        <translation>{name}: {reasons} — 他の写真で引き続き認識されます</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="124" />
+        <source>{name}: {reasons} — not recognised until re-enrolled</source>
+        <translation>{name}: {reasons} — 再登録するまで認識されません</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="136" />
+        <source>Face templates updated: {moved} moved. These people could not be moved:</source>
+        <translation>顔テンプレートを更新しました（{moved} 件を移行）。次の人は移行できませんでした:</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="138" />
+        <source>Their old templates are kept, but the new model cannot use them: re-enroll them in admin mode.</source>
+        <translation>以前のテンプレートは保持されますが、新しいモデルでは使えません。管理者モードで再登録してください。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="157" />
+        <source>Continue ({seconds} s)</source>
+        <translation>続行（{seconds} 秒）</translation>
+    </message>
+</context>
+<context>
     <name>TodayPage</name>
     <message>
         <location filename="../../kiosk/ui/admin/attendance.py" line="57" />

@@ -867,6 +867,69 @@
     </message>
 </context>
 <context>
+    <name>ReembedScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="48" />
+        <source>Face check-in</source>
+        <translation>人脸签到</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="65" />
+        <source>This happens once after a model update; the kiosk opens by itself when it is done.</source>
+        <translation>此过程仅在模型更新后进行一次；完成后签到机会自动打开。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="110" />
+        <source>Updating face templates for the new recognition model: {done} / {total}</source>
+        <translation>正在为新的识别模型更新人脸模板：{done} / {total}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="114" />
+        <source>no stored face photo</source>
+        <translation>没有保存的人脸照片</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="115" />
+        <source>the stored face photo is damaged</source>
+        <translation>保存的人脸照片已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="116" />
+        <source>no face found in the stored photo</source>
+        <translation>保存的照片中未找到人脸</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="117" />
+        <source>the stored photo gave no usable template</source>
+        <translation>无法从保存的照片生成可用的模板</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="122" />
+        <source>{name}: {reasons} — still recognised by their other photos</source>
+        <translation>{name}：{reasons} — 仍可通过其他照片识别</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="124" />
+        <source>{name}: {reasons} — not recognised until re-enrolled</source>
+        <translation>{name}：{reasons} — 重新登记前无法识别</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="136" />
+        <source>Face templates updated: {moved} moved. These people could not be moved:</source>
+        <translation>人脸模板已更新：已迁移 {moved} 个。以下人员无法迁移：</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="138" />
+        <source>Their old templates are kept, but the new model cannot use them: re-enroll them in admin mode.</source>
+        <translation>其旧模板仍会保留，但新模型无法使用：请在管理模式中重新登记。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reembed_screen.py" line="157" />
+        <source>Continue ({seconds} s)</source>
+        <translation>继续（{seconds} 秒）</translation>
+    </message>
+</context>
+<context>
     <name>TodayPage</name>
     <message>
         <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
