@@ -249,7 +249,12 @@ class ScrfdDetector(FaceDetector):
 
 
 class YunetDetector(FaceDetector):
-    """YuNet through OpenCV's cv2.FaceDetectorYN (MIT licence), the image scaled to ``input_size``."""
+    """YuNet through OpenCV's cv2.FaceDetectorYN (MIT licence), the image scaled to ``input_size``.
+
+    The scaled image and its mirror live in reused buffers (no allocation per frame), and
+    :meth:`detect_mirrored` right after :meth:`detect` of the same frame mirrors the small scaled
+    image instead of the whole frame.
+    """
 
     def __init__(
         self,
@@ -265,25 +270,34 @@ class YunetDetector(FaceDetector):
         self.score_threshold = score_threshold
         self._det = cv2.FaceDetectorYN.create(str(path), "", (320, 320), score_threshold, nms_threshold, 5000)
         self._size: tuple[int, int] = (320, 320)
+        self._resized: np.ndarray | None = None
+        self._mirror: np.ndarray | None = None
+        # The frame whose scaled copy the buffer holds (weakly: a large photo is not kept alive).
+        # None in the middle: the frame itself was the network's size (never hold the frame strongly).
+        self._last: tuple[weakref.ref[np.ndarray], np.ndarray | None, float] | None = None
 
     def prepare(self, image: np.ndarray) -> tuple[np.ndarray, float]:
-        """The image scaled so its long side is ``input_size``."""
+        """The image scaled so its long side is ``input_size`` (a reused buffer, valid until the next call)."""
         h, w = image.shape[:2]
         scale = self.input_size / max(h, w)
         nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
-        resized = image if (nw, nh) == (w, h) else cv2.resize(image, (nw, nh))
+        if (nw, nh) == (w, h):
+            resized = image
+        else:
+            if self._resized is None or self._resized.shape[:2] != (nh, nw):
+                self._resized = np.empty((nh, nw, 3), np.uint8)
+            resized = cv2.resize(image, (nw, nh), dst=self._resized)
         if self._size != (nw, nh):
             self._det.setInputSize((nw, nh))
             self._size = (nw, nh)
+        self._last = (weakref.ref(image), None if resized is image else resized, scale)
         return resized, scale
 
     def raw_forward(self, image: np.ndarray) -> None:
         """Network time (OpenCV does its own pre/post-processing inside)."""
         self._det.detect(image)
 
-    def detect(self, image: np.ndarray, max_faces: int = 0) -> list[Detection]:
-        """Faces in an 8-bit BGR image."""
-        resized, scale = self.prepare(image)
+    def _run(self, resized: np.ndarray, scale: float, max_faces: int) -> list[Detection]:
         _, faces = self._det.detect(resized)
         if faces is None:
             return []
@@ -300,6 +314,25 @@ class YunetDetector(FaceDetector):
             )
         dets.sort(key=lambda d: d.score, reverse=True)
         return _largest(dets, max_faces)
+
+    def detect(self, image: np.ndarray, max_faces: int = 0) -> list[Detection]:
+        """Faces in an 8-bit BGR image."""
+        resized, scale = self.prepare(image)
+        return self._run(resized, scale, max_faces)
+
+    def detect_mirrored(self, image: np.ndarray) -> list[Detection]:
+        """Faces of the mirrored image, mapped back (see :meth:`FaceDetector.detect_mirrored`)."""
+        last = self._last
+        if last is None or last[0]() is not image:
+            self.prepare(image)
+            last = self._last
+        assert last is not None
+        _, scaled, scale = last
+        resized = image if scaled is None else scaled
+        if self._mirror is None or self._mirror.shape != resized.shape:
+            self._mirror = np.empty_like(resized)
+        cv2.flip(resized, 1, dst=self._mirror)
+        return unmirror(self._run(self._mirror, 1.0, 0), float(resized.shape[1]), scale)
 
 
 def create_detector(path: Path, spec: ModelSpec, input_size: int | None = None, threads: int = 0,
