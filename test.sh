@@ -13,6 +13,23 @@ VENV="${KIOSK_VENV:-.venv}"
 "$VENV/bin/python" -m pip install --quiet -e ".[test]"
 export KIOSK_SHARED="${KIOSK_SHARED:-$(cd .. && pwd)/shared}"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+# The window's tests on real X servers and the doctor's Qt check need Qt's system libraries
+# (resources/linux/qt-xcb-packages.txt), Xvfb (an X server without a window manager, like a bare
+# `xinit` kiosk), Xtigervnc (an X server xrandr can resize), xwininfo and xrandr. As root they are
+# installed when missing (a fresh machine, CI); otherwise those tests skip or say what to install.
+if [ "$(uname -s)" = Linux ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  NEED="$("$VENV/bin/python" -m kiosk.qtdeps missing)"
+  command -v Xvfb >/dev/null || NEED="$NEED xvfb"
+  command -v Xtigervnc >/dev/null || NEED="$NEED tigervnc-standalone-server"
+  command -v xwininfo >/dev/null || NEED="$NEED x11-utils"
+  command -v xrandr >/dev/null || NEED="$NEED x11-xserver-utils"
+  if [ -n "${NEED// /}" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    # shellcheck disable=SC2086  # one word per package
+    apt-get install -y -qq --no-install-recommends $NEED >&2
+  fi
+fi
 # The multi-kiosk tests need a real PostgreSQL server: start a throwaway one unless one is given.
 if [ -z "${KIOSK_TEST_POSTGRES_URL:-}" ]; then
   read -r KIOSK_TEST_POSTGRES_URL PG_DATA < <(bash scripts/postgres.sh)

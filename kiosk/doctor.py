@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kiosk import __version__, paths
+from kiosk import __version__, paths, qtdeps
 from kiosk.errors import ModelError
 from kiosk.store import Store
 
@@ -360,6 +360,51 @@ def check_window(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
     where = f"; display: {session}" if session else ""
     detail = f"window code and Qt present (platform plugins: {', '.join(plugins) or '?'}){where}"
     return CheckResult("window", OK, detail, "", data)
+
+
+def _qt_platform_in_use() -> str:
+    """The platform Qt will try first: QT_QPA_PLATFORM's first entry ("" when unset: xcb on an X screen)."""
+    first = os.environ.get("QT_QPA_PLATFORM", "").split(";")[0]
+    return first.split(":")[0].strip().lower()
+
+
+def check_qt_libs(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+    """The system libraries of Qt's X11 (xcb) plugin are present (Linux), asked of the dynamic loader.
+
+    Checked whatever QT_QPA_PLATFORM says: it is about whether a real screen would work. A missing
+    xcb-only library fails the check when Qt would use xcb (unset or "xcb" first) and warns otherwise;
+    a library QtGui itself needs fails it on every platform.
+    """
+    if not _is_linux():
+        return CheckResult("qt_libs", OK, f"nothing to check on {platform.system()} (Qt brings its own libraries)")
+    plugin = qtdeps.xcb_plugin()
+    if plugin is None:
+        return CheckResult("qt_libs", WARN, "Qt's X11 plugin (libqxcb.so) is not installed: nothing to check",
+                           "reinstall the kiosk with its dependencies (see the window check)")
+    packages = qtdeps.load_packages()
+    data: dict[str, Any] = {"plugin": str(plugin), "qt_qpa_platform": os.environ.get("QT_QPA_PLATFORM", "")}
+    try:
+        missing = qtdeps.classify(qtdeps.missing_libraries(plugin), packages)
+    except qtdeps.QtDepsError as exc:
+        return CheckResult("qt_libs", WARN, f"cannot ask the dynamic loader: {exc}",
+                           "install libc-bin (it provides ldd): sudo apt-get install libc-bin", data)
+    data.update(missing=list(missing.sonames), packages=missing.package_names(), unknown=list(missing.unknown))
+    count = sum(len(p.sonames) for p in packages)
+    if not missing.sonames:
+        return CheckResult("qt_libs", OK, f"all {count} system libraries of Qt's X11 (xcb) plugin are present", "",
+                           data)
+    fixes = []
+    if missing.packages:
+        fixes.append(qtdeps.apt_command(missing.package_names()))
+    if missing.unknown:
+        fixes.append(f"reinstall the kiosk: {', '.join(missing.unknown)} belongs to its own Qt")
+    qpa = _qt_platform_in_use()
+    detail = f"the dynamic loader cannot find {qtdeps.short_list(missing.sonames)} (needed by {plugin.name})"
+    if missing.gui or missing.unknown or qpa in ("", "xcb"):
+        return CheckResult("qt_libs", FAIL, detail + ": the kiosk window cannot open", " | ".join(fixes), data)
+    # offscreen, wayland, ...: this process does not load xcb, but the kiosk on an X screen would fail.
+    return CheckResult("qt_libs", WARN, f"{detail}: fine for QT_QPA_PLATFORM={qpa}, but the window cannot open "
+                       "on an X11 screen", " | ".join(fixes), data)
 
 
 # --- cameras -------------------------------------------------------------------------------------
@@ -798,6 +843,7 @@ CHECKS: dict[str, Callable[[AppContext, DoctorOptions], CheckResult]] = {
     "data_home": check_data_home,
     "disk": check_disk,
     "window": check_window,
+    "qt_libs": check_qt_libs,
     "cameras": check_cameras,
     "models": check_models,
     "database": check_database,

@@ -12,8 +12,8 @@ from pathlib import Path
 import cv2
 import pytest
 
-from kiosk import __version__
-from kiosk.doctor import CHECKS, DoctorOptions, _Timeout, _with_timeout, probe_camera
+from kiosk import __version__, qtdeps
+from kiosk.doctor import CHECKS, DoctorOptions, _Timeout, _with_timeout, check_qt_libs, probe_camera
 from kiosk.modelzoo.manifest import load_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,3 +193,65 @@ def test_doctor_reports_a_bad_config_file_instead_of_stopping(tmp_path: Path) ->
     rc, out, _ = run_doctor(tmp_path, tmp_path / "no-models", "--json", "--skip", "cameras", home=home)
     cfg = checks_of(out)["config"]
     assert rc == 1 and cfg["status"] == "fail" and "fps" in cfg["detail"] and "config init" in cfg["fix"]
+
+
+LINUX = sys.platform.startswith("linux")
+ONLY_XCB = ["libxcb-icccm.so.4", "libxcb-keysyms.so.1"]
+
+
+@pytest.mark.skipif(not LINUX, reason="the xcb libraries are a Linux matter")
+def test_doctor_finds_every_qt_xcb_library_on_this_machine(tmp_path: Path) -> None:
+    """The real check, run by the real command: test.sh (as root) installs the list, so nothing is missing."""
+    rc, out, err = run_doctor(tmp_path, MODELS, "--json", "--skip", "models", "--skip", "cameras",
+                              "--skip", "gallery", "--skip", "database")
+    check = checks_of(out)["qt_libs"]
+    count = sum(len(p.sonames) for p in qtdeps.load_packages())
+    assert check["status"] == "ok", (check, err)
+    assert rc in (0, 1)  # the command ran to its report (other checks may warn or fail on a dev box)
+    assert check["detail"] == f"all {count} system libraries of Qt's X11 (xcb) plugin are present"
+    assert check["data"]["missing"] == [] and check["data"]["plugin"].endswith("platforms/libqxcb.so")
+
+
+@pytest.mark.skipif(not LINUX, reason="ldd")
+def test_doctor_qt_libs_with_libraries_the_loader_really_cannot_find(tmp_path: Path, monkeypatch) -> None:
+    """A copy of Qt's xcb plugin away from the Qt libraries it loads: ldd really answers "not found"."""
+    plugin = qtdeps.xcb_plugin()
+    assert plugin is not None
+    copy = tmp_path / "platforms" / "libqxcb.so"
+    copy.parent.mkdir()
+    shutil.copy(plugin, copy)
+    monkeypatch.setattr(qtdeps, "xcb_plugin", lambda: copy)
+    result = check_qt_libs(None, DoctorOptions())  # type: ignore[arg-type]  # the check reads no context
+    assert result.status == "fail" and "libQt6XcbQpa.so.6" in result.detail
+    assert "libQt6XcbQpa.so.6" in result.data["unknown"] and "reinstall the kiosk" in result.fix
+
+
+@pytest.mark.skipif(not LINUX, reason="the xcb libraries are a Linux matter")
+@pytest.mark.parametrize(("qpa", "missing", "status"), [
+    (None, ONLY_XCB, "fail"),  # Qt's default on an X screen is xcb: the kiosk would not open
+    ("xcb", ONLY_XCB, "fail"),
+    ("offscreen", ONLY_XCB, "warn"),  # this process would work; a real screen would not
+    ("wayland;xcb", ONLY_XCB, "warn"),  # cage: xcb is only the fallback
+    ("offscreen", ["libGL.so.1", *ONLY_XCB], "fail"),  # QtGui itself needs libGL: nothing opens
+])
+def test_doctor_qt_libs_status_follows_the_platform_qt_will_use(monkeypatch, qpa: str | None, missing: list[str],
+                                                                status: str) -> None:
+    if qpa is None:
+        monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    else:
+        monkeypatch.setenv("QT_QPA_PLATFORM", qpa)
+    monkeypatch.setattr(qtdeps, "missing_libraries", lambda plugin: list(missing))
+    result = check_qt_libs(None, DoctorOptions())  # type: ignore[arg-type]
+    assert result.status == status
+    assert all(so in result.detail for so in missing)
+    packages = qtdeps.classify(missing, qtdeps.load_packages()).package_names()
+    assert result.fix == qtdeps.apt_command(packages)  # the one command that fixes it
+    assert result.fix.startswith("sudo apt-get install -y --no-install-recommends ") and "libxcb-icccm4" in result.fix
+
+
+def test_doctor_qt_libs_is_not_a_problem_off_linux(monkeypatch) -> None:
+    import kiosk.doctor
+
+    monkeypatch.setattr(kiosk.doctor, "_is_linux", lambda: False)
+    monkeypatch.setattr(qtdeps, "missing_libraries", lambda plugin: pytest.fail("ldd asked off Linux"))
+    assert check_qt_libs(None, DoctorOptions()).status == "ok"  # type: ignore[arg-type]

@@ -184,3 +184,36 @@ def test_a_live_camera_that_stops_delivering_is_shown_as_not_responding(qtbot) -
     window.view.last_frame_at = time.monotonic()
     window._refresh_clock_and_status()
     assert not window.camera_stalled and "Camera live" in window.status.text() and window.view._message == ""
+
+
+def test_full_screen_window_covers_its_whole_screen(qtbot) -> None:
+    from kiosk.ui.fullscreen import show_full_screen
+
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    show_full_screen(window)
+    qtbot.waitExposed(window)
+    screen = window.screen()
+    assert screen.geometry().width() > 0
+    assert window.isFullScreen()
+    assert window.geometry() == screen.geometry()  # not the layout's preferred ~490x350
+
+
+def test_full_screen_window_refits_when_its_screen_changes_size(qtbot, monkeypatch) -> None:
+    """Qt's "screen geometry changed" signal refits a full-screen window (not a windowed one). The
+    offscreen screen cannot change size: tests/test_real_x11.py resizes a real X screen with xrandr."""
+    from kiosk.ui import fullscreen
+
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    fullscreen.show_full_screen(window)
+    qtbot.waitExposed(window)
+    screen = window.screen()
+    fits: list[tuple[object, object]] = []
+    monkeypatch.setattr(fullscreen, "fit_to_screen", lambda w, s: fits.append((w, s)))
+    screen.geometryChanged.emit(screen.geometry())
+    assert fits == [(window, screen)]
+    window.showNormal()  # an admin left full screen: the size they choose stays
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+    screen.geometryChanged.emit(screen.geometry())
+    assert fits == [(window, screen)]

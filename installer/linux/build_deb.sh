@@ -2,7 +2,7 @@
 # Package the one-dir bundle as a Debian package (the same layout install.sh creates):
 #
 #   bash installer/linux/build_deb.sh [BUNDLE_DIR]   ->   dist/face-kiosk_VERSION_amd64.deb
-#   sudo apt install ./dist/face-kiosk_VERSION_amd64.deb    (pulls in cage)
+#   sudo apt install ./dist/face-kiosk_VERSION_amd64.deb    (pulls in cage and Qt's system libraries)
 #
 # The package installs /opt/kiosk, kiosk.service (enabled, not started: starting it switches the
 # screen to tty7), /etc/pam.d/kiosk, /etc/default/kiosk, kiosk-admin and the desktop entry, and
@@ -17,6 +17,10 @@ VERSION="$("$BUNDLE/kiosk" --version | awk '{print $2}')"
 ARCH="$(dpkg --print-architecture)"
 # The bundle needs the C library it was built against, or newer.
 GLIBC="$(ldd --version | head -1 | grep -oE '[0-9]+\.[0-9]+$')"
+# The system libraries the bundled Qt links (OpenGL, fonts, X11/xcb): the list run.sh and `kiosk doctor`
+# use too. Without the "gui" ones Qt does not load at all, without the "xcb" ones not on an X screen.
+QT_DEPS="$(sed 's/#.*//' "$ROOT/resources/linux/qt-xcb-packages.txt" | awk 'NF {print $1}' | paste -sd, - | sed 's/,/, /g')"
+[[ -n "$QT_DEPS" ]] || { echo "error: no packages in resources/linux/qt-xcb-packages.txt" >&2; exit 1; }
 PKG="$ROOT/build/deb/face-kiosk"
 OUT="$ROOT/dist/face-kiosk_${VERSION}_${ARCH}.deb"
 
@@ -37,7 +41,7 @@ Package: face-kiosk
 Version: $VERSION
 Architecture: $ARCH
 Maintainer: Face Kiosk project <kiosk@localhost>
-Depends: cage, libc6 (>= $GLIBC), adduser
+Depends: cage, libc6 (>= $GLIBC), adduser, $QT_DEPS
 Section: misc
 Priority: optional
 Installed-Size: $(du -sk "$PKG" | cut -f1)

@@ -56,6 +56,7 @@ def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
 
     from kiosk.attendance.session import open_session
     from kiosk.camera.sources import open_source
+    from kiosk.ui.fullscreen import show_full_screen
     from kiosk.ui.i18n import install_translator, pick_language
     from kiosk.ui.reembed_screen import move_templates_first
 
@@ -86,7 +87,7 @@ def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
     poll.start(250)
 
     if fullscreen:
-        window.showFullScreen()
+        show_full_screen(window)  # the whole screen, also in a bare X session without a window manager
     else:
         window.resize(1280, 800)
         window.show()

@@ -29,6 +29,7 @@ from kiosk.ui.admin.frames import CameraTap
 from kiosk.ui.admin.gesture import AdminGesture
 from kiosk.ui.admin.keypad import PinDialog
 from kiosk.ui.admin.panel import AdminPanel
+from kiosk.ui.fullscreen import show_full_screen
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ class AdminController(QObject):
         panel.close_kiosk.connect(self.close_kiosk)
         panel.finished.connect(self._panel_finished)
         if self.window.isFullScreen():
-            panel.showFullScreen()
+            show_full_screen(panel)  # covers the screen also without a window manager
         else:
             panel.resize(max(1024, self.window.width()), max(700, self.window.height()))
             panel.show()
