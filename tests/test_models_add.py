@@ -14,6 +14,9 @@ SFACE = load_manifest().get("sface_2021dec_int8bq")
 
 def test_a_renamed_sface_is_added_read_from_its_graph_and_recognises_people(tmp_path):
     home = tmp_path / "home"
+    # Enrolled with the default pack first: switching to the site's model moves the template.
+    r = run_cli("enroll", "--name", "Obama", str(EXAMPLES / "obama.jpg"), "--json", home=home)
+    assert r.returncode == 0, r.stderr
     mine = tmp_path / "download" / "facelivt_like.onnx"
     mine.parent.mkdir()
     shutil.copy(DEFAULT_MODELS / SFACE.file, mine)
@@ -32,13 +35,13 @@ def test_a_renamed_sface_is_added_read_from_its_graph_and_recognises_people(tmp_
     assert by_id["site-net"]["status"] == "ok" and by_id["site-net"]["commercial_use"] is True
 
     (home / "config.toml").write_text('[models]\nembedder = "site-net"\n', encoding="utf-8")
-    r = run_cli("enroll", "--name", "Obama", str(EXAMPLES / "obama.jpg"), "--json", home=home)
-    assert r.returncode == 0, r.stderr
     r = run_cli("identify", str(EXAMPLES / "obama2.jpg"), str(EXAMPLES / "biden.jpg"), "--json", home=home)
     assert r.returncode == 0, r.stderr
     faces = [res["faces"][0] for res in json.loads(r.stdout)["results"]]
     assert faces[0]["name"] == "Obama" and faces[0]["similarity"] > 0.6
     assert faces[1]["person_id"] is None
+    r = run_cli("reembed", "--json", home=home)
+    assert json.loads(r.stdout)["model"] == "site-net" and json.loads(r.stdout)["reembedded"] == 0  # already moved
 
     # The same name twice needs --force; a manifest id is refused; a non-model file gets a message.
     r = run_cli("models", "add", str(mine), "--name", "site-net", home=home)
