@@ -21,6 +21,7 @@ from kiosk.modelzoo.locate import ModelLocator, default_model_dirs
 from kiosk.modelzoo.manifest import Manifest, ModelSpec, Pack, load_manifest
 
 if TYPE_CHECKING:
+    from kiosk.attendance.session import KioskSession
     from kiosk.enrollment import Enroller
     from kiosk.gallery import Gallery
     from kiosk.reembed import ReembedProgress, ReembedResult
@@ -246,6 +247,14 @@ class AppContext:
         from kiosk.enrollment import Enroller
 
         return Enroller(self.pipeline, self.store, self.gallery, float(self.config.recognition.min_face_px))
+
+    def open_session(self) -> KioskSession:
+        """The store, the ready gallery and a recognizer recording attendance as the config says
+        (the window and ``kiosk run``). The context still owns the store and gallery (``close()``)."""
+        from kiosk.attendance.session import open_session
+
+        pipeline = self.pipeline  # load models first: onnxruntime must be imported before usearch
+        return open_session(pipeline, self.store, self.gallery, self.config.attendance, self.config.recognition)
 
     def close(self) -> None:
         """Flush the gallery and release the database."""

@@ -16,13 +16,12 @@ from kiosk.ui.admin.frames import CameraTap
 
 @pytest.mark.slow
 def test_enroll_at_the_kiosk_then_get_checked_in_then_close(qtbot, tmp_path, pipeline) -> None:
-    from kiosk.attendance.session import open_session
     from kiosk.camera.sources import open_source
     from kiosk.ui.app import create_kiosk
 
     ctx = admin_context(tmp_path / "home", pipeline)
     AdminAuth(ctx.store).set_pin("2468", "2468")
-    session = open_session(ctx)
+    session = ctx.open_session()
     source = open_source(str(CLIP), ctx.config.camera)
     window = create_kiosk(ctx, session, source, fullscreen=True, pace=True, at_end="loop")
     qtbot.addWidget(window)

@@ -1,6 +1,8 @@
-"""Everything a running kiosk needs, built from the AppContext: store, gallery, recorder, recognizer.
+"""Everything a running kiosk needs: store, gallery, recorder, recognizer.
 
-The window and ``kiosk run`` both start here, so they recognise and record exactly alike.
+The window and ``kiosk run`` both get it from ``AppContext.open_session`` (which calls
+:func:`open_session` with its parts), so they recognise and record exactly alike. This module takes
+the parts as arguments and never imports the composition root.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ from kiosk.attendance.policy import AttendancePolicy, AttendanceRecorder, defaul
 from kiosk.attendance.recognizer import FrameRecognizer, RecognizerSettings
 
 if TYPE_CHECKING:
-    from kiosk.context import AppContext
+    from kiosk.config import AttendanceConfig, RecognitionConfig
     from kiosk.gallery import Gallery
     from kiosk.store import Store
+    from kiosk.vision.pipeline import FacePipeline
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class KioskSession:
-    """The context's store and ready gallery, and a FrameRecognizer wired to record attendance."""
+    """A store and ready gallery, and a FrameRecognizer wired to record attendance."""
 
     store: Store
     gallery: Gallery
@@ -35,15 +38,17 @@ class KioskSession:
         return int(self.store.count_people(active_only=True))
 
     def close(self) -> None:
-        """Nothing to release here: the AppContext owns the store and gallery (``ctx.close()``)."""
+        """Nothing to release here: whoever opened the store and gallery closes them (``AppContext.close()``)."""
 
 
-def open_session(ctx: AppContext) -> KioskSession:
-    """Open the database and gallery (through the context) and build the recognizer the config describes."""
-    pipeline = ctx.pipeline  # load models first: onnxruntime must be imported before usearch
-    store, gallery = ctx.store, ctx.gallery
-    att = ctx.config.attendance
-    kiosk_id = default_kiosk_id(att.kiosk_id)
-    recorder = AttendanceRecorder(store, AttendancePolicy(att.policy, float(att.cooldown_s)), kiosk_id)
-    recognizer = FrameRecognizer(pipeline, gallery, recorder, RecognizerSettings.from_config(ctx.config.recognition))
+def open_session(pipeline: FacePipeline, store: Store, gallery: Gallery, attendance: AttendanceConfig,
+                 recognition: RecognitionConfig) -> KioskSession:
+    """Build the recorder and recognizer the config's [attendance] and [recognition] describe.
+
+    ``gallery`` must be ready to match (the caller opened it); nothing is closed by the session.
+    """
+    kiosk_id = default_kiosk_id(attendance.kiosk_id)
+    policy = AttendancePolicy(attendance.policy, float(attendance.cooldown_s))
+    recorder = AttendanceRecorder(store, policy, kiosk_id)
+    recognizer = FrameRecognizer(pipeline, gallery, recorder, RecognizerSettings.from_config(recognition))
     return KioskSession(store, gallery, recognizer, recorder, kiosk_id)

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from sqlalchemy import Engine, delete, func, or_, select, update
@@ -17,7 +18,6 @@ from kiosk.errors import StoreError
 from kiosk.store.db import create_db_engine, sqlite_path
 from kiosk.store.migrations import ensure_schema
 from kiosk.store.schema import AttendanceEvent, AuditLog, FaceTemplate, Person, Setting, utcnow
-from kiosk.vision.types import FaceQuality
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +71,37 @@ class AuditEntry:
     detail: str
 
 
+class TemplateQuality(Protocol):
+    """The quality figures stored with a template (kiosk.vision's FaceQuality has them).
+
+    A protocol, so that storage does not depend on the vision layer: any object with these four
+    numbers will do.
+    """
+
+    @property
+    def size_px(self) -> float:
+        """Face size in frame pixels."""
+
+    @property
+    def sharpness(self) -> float:
+        """Variance of the Laplacian of the aligned crop."""
+
+    @property
+    def yaw_deg(self) -> float:
+        """Left/right head turn in degrees."""
+
+    @property
+    def brightness(self) -> float:
+        """Mean grey level of the aligned crop, 0..255."""
+
+
 @dataclass(frozen=True, slots=True)
 class TemplateIn:
     """A template to store: embedding, the model that made it, quality, source and aligned crop (JPEG)."""
 
     embedding: np.ndarray
     model_id: str
-    quality: FaceQuality | None
+    quality: TemplateQuality | None
     source: str
     crop_jpeg: bytes | None
 
@@ -191,7 +215,7 @@ class Store:
             raise StoreError(f"external id '{external_id}' already belongs to another person") from None
 
     def add_template(self, person_id: int, embedding: np.ndarray, model_id: str,
-                     quality: FaceQuality | None = None, source: str = "", crop_jpeg: bytes | None = None) -> int:
+                     quality: TemplateQuality | None = None, source: str = "", crop_jpeg: bytes | None = None) -> int:
         """Add one template to an existing person; returns the template id."""
         return self.add_templates(person_id, [TemplateIn(embedding, model_id, quality, source, crop_jpeg)])[0]
 
