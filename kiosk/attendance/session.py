@@ -14,7 +14,7 @@ from kiosk.attendance.recognizer import FrameRecognizer, RecognizerSettings
 
 if TYPE_CHECKING:
     from kiosk.context import AppContext
-    from kiosk.gallery import Gallery
+    from kiosk.gallery import FeedFollower, Gallery
     from kiosk.store import Store
 
 log = logging.getLogger(__name__)
@@ -22,13 +22,18 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class KioskSession:
-    """The context's store and ready gallery, and a FrameRecognizer wired to record attendance."""
+    """The context's store and ready gallery, and a FrameRecognizer wired to record attendance.
+
+    ``follower`` keeps the gallery in step with the database's change feed (people enrolled, renamed,
+    deactivated or deleted by the command line, the admin panel or another kiosk), on its own thread.
+    """
 
     store: Store
     gallery: Gallery
     recognizer: FrameRecognizer
     recorder: AttendanceRecorder
     kiosk_id: str
+    follower: FeedFollower | None = None
 
     def people_enrolled(self) -> int:
         """Active people in the database (for the status line)."""
@@ -46,4 +51,4 @@ def open_session(ctx: AppContext) -> KioskSession:
     kiosk_id = default_kiosk_id(att.kiosk_id)
     recorder = AttendanceRecorder(store, AttendancePolicy(att.policy, float(att.cooldown_s)), kiosk_id)
     recognizer = FrameRecognizer(pipeline, gallery, recorder, RecognizerSettings.from_config(ctx.config.recognition))
-    return KioskSession(store, gallery, recognizer, recorder, kiosk_id)
+    return KioskSession(store, gallery, recognizer, recorder, kiosk_id, ctx.follow_changes())
