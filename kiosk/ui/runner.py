@@ -29,7 +29,8 @@ class RecognitionRunner(QObject):
     people_counter: called on the worker thread at start, every 30 s and after ``refresh_people`` (the
     status line's "people enrolled", and the window's setup hint while it is 0); None leaves the count out.
     changes: the gallery's change feed; with it the count is taken again on the feed's thread after every
-    change the gallery applied (enrolled, deleted, deactivated anywhere), not on the recognition thread.
+    change the gallery applied (enrolled, deleted, deactivated anywhere), and the periodic recount on the
+    recognition thread drops to every 5 minutes.
     """
 
     result_ready = Signal(object)  # FrameResult
