@@ -23,7 +23,7 @@ from kiosk.modelzoo.manifest import Manifest, ModelSpec, Pack, load_manifest
 if TYPE_CHECKING:
     from kiosk.attendance.session import KioskSession
     from kiosk.enrollment import Enroller
-    from kiosk.gallery import Gallery
+    from kiosk.gallery import FeedFollower, Gallery
     from kiosk.reembed import ReembedProgress, ReembedResult
     from kiosk.store import Store
     from kiosk.vision.pipeline import FacePipeline
@@ -242,6 +242,21 @@ class AppContext:
         return gallery
 
     @cached_property
+    def gallery_follower(self) -> FeedFollower:
+        """Keeps :attr:`gallery` in step with the database's change feed (not started: see follow_changes)."""
+        from kiosk.gallery import FeedFollower
+
+        return FeedFollower(self.gallery, self.store)
+
+    def follow_changes(self) -> FeedFollower:
+        """Start following the change feed (once): what a running kiosk (the window, ``kiosk run``) does, so
+        that people enrolled, changed or removed anywhere on this database are seen within about a second.
+        One-shot commands do not need it: their gallery is brought in line at startup."""
+        follower = self.gallery_follower
+        follower.start()
+        return follower
+
+    @cached_property
     def enroller(self) -> Enroller:
         """Enrollment service (photos, camera shots)."""
         from kiosk.enrollment import Enroller
@@ -254,10 +269,13 @@ class AppContext:
         from kiosk.attendance.session import open_session
 
         pipeline = self.pipeline  # load models first: onnxruntime must be imported before usearch
-        return open_session(pipeline, self.store, self.gallery, self.config.attendance, self.config.recognition)
+        return open_session(pipeline, self.store, self.gallery, self.config.attendance, self.config.recognition,
+                            self.follow_changes())
 
     def close(self) -> None:
-        """Flush the gallery and release the database."""
+        """Stop following the change feed, flush the gallery and release the database."""
+        if "gallery_follower" in self.__dict__:
+            self.gallery_follower.stop()
         if "gallery" in self.__dict__:
             self.gallery.close()
         if "store" in self.__dict__:

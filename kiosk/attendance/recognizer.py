@@ -30,7 +30,12 @@ TrackState = Literal["deciding", "known", "unknown", "far"]
 
 
 class Matcher(Protocol):
-    """The gallery side: one embedding in, the best person (or nobody) out (kiosk.gallery.Gallery)."""
+    """The gallery side: one embedding in, the best person (or nobody) out (kiosk.gallery.Gallery).
+
+    A matcher may also offer ``current_name(person_id) -> str | None`` (the Gallery does): the person's
+    name now, or None once they left it. The recognizer then names and records nobody the gallery no
+    longer holds, and shows a rename on tracks decided before it.
+    """
 
     def match(self, embedding: np.ndarray) -> MatchLike: ...
 
@@ -149,6 +154,13 @@ class FrameRecognizer:
         """Forget all tracks (after the camera was lost: the scene may have changed)."""
         self.tracker.reset()
 
+    def _name_now(self, person_id: int, name: str | None, cache: dict[int, str | None]) -> str | None:
+        """The person's name now, or None when the gallery no longer has them (deleted, deactivated)."""
+        if person_id not in cache:
+            lookup = getattr(self.matcher, "current_name", None)
+            cache[person_id] = name if lookup is None else lookup(person_id)
+        return cache[person_id]
+
     def _due(self, t: Track, tick: int) -> bool:
         s = self.settings
         state = t.vote.decision.state
@@ -171,6 +183,7 @@ class FrameRecognizer:
         due = due[: s.max_embed_per_frame]
         greetings: list[Greeting] = []
         unknowns: list[UnknownFace] = []
+        names_now: dict[int, str | None] = {}
         if due:
             faces = self.pipeline.embed_detections(frame, [t.detection for t in due])
             for tracked, face in zip(due, faces, strict=True):
@@ -188,9 +201,20 @@ class FrameRecognizer:
                 t.embeds += 1
                 decision = t.vote.add(match)
                 if decision.state == "known" and decision.person_id != t.greeted_person:
+                    name = self._name_now(decision.person_id, decision.name, names_now)
+                    if name is None:  # removed from the gallery since it matched: nobody to greet
+                        t.vote.forget(decision.person_id)
+                        continue
                     t.greeted_person = decision.person_id
-                    greetings.append(self._greet(t, decision.person_id, decision.name, decision.similarity,
+                    greetings.append(self._greet(t, decision.person_id, name, decision.similarity,
                                                  frame_index, video_time_s))
+        # A track decided before the gallery changed (the change feed): a person no longer there is
+        # forgotten, never drawn or greeted by name again; a renamed one is drawn by the new name.
+        for t in self.tracker.tracks:
+            d = t.vote.decision
+            if d.state == "known" and d.person_id is not None and self._name_now(d.person_id, d.name,
+                                                                                 names_now) is None:
+                t.vote.forget(d.person_id)
         # Every frame, not only when a track is embedded: the face may come close or turn to the kiosk
         # (and stay) long after its track was decided unknown.
         rule = s.stranger
@@ -200,7 +224,7 @@ class FrameRecognizer:
                     and rule.met(t.facing_since, video_time_s)):
                 t.unknown_reported = True
                 unknowns.append(UnknownFace(t.id, frame_index, video_time_s))
-        views = tuple(self._view(t) for t in self.tracker.tracks)
+        views = tuple(self._view(t, names_now) for t in self.tracker.tracks)
         return FrameResult(frame_index, video_time_s, views, tuple(greetings), tuple(unknowns),
                            (time.perf_counter() - t0) * 1000.0, len(due))
 
@@ -220,10 +244,11 @@ class FrameRecognizer:
         log.info("track %d: %s (%.3f) -> %s", t.id, g.name, g.similarity, kind or "not counted")
         return g
 
-    def _view(self, t: Track) -> TrackView:
+    def _view(self, t: Track, names_now: dict[int, str | None]) -> TrackView:
         d = t.vote.decision
         if d.state == "deciding" and t.size_px < self.settings.min_face_px:
             state: TrackState = "far"
         else:
             state = d.state
-        return TrackView(t.id, t.box, state, d.person_id, d.name, d.similarity, t.detection is None)
+        name = names_now.get(d.person_id, d.name) if d.person_id is not None else d.name
+        return TrackView(t.id, t.box, state, d.person_id, name, d.similarity, t.detection is None)

@@ -16,7 +16,7 @@ from kiosk.attendance.recognizer import FrameRecognizer, RecognizerSettings
 
 if TYPE_CHECKING:
     from kiosk.config import AttendanceConfig, RecognitionConfig
-    from kiosk.gallery import Gallery
+    from kiosk.gallery import FeedFollower, Gallery
     from kiosk.store import Store
     from kiosk.vision.pipeline import FacePipeline
 
@@ -25,13 +25,18 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class KioskSession:
-    """A store and ready gallery, and a FrameRecognizer wired to record attendance."""
+    """The context's store and ready gallery, and a FrameRecognizer wired to record attendance.
+
+    ``follower`` keeps the gallery in step with the database's change feed (people enrolled, renamed,
+    deactivated or deleted by the command line, the admin panel or another kiosk), on its own thread.
+    """
 
     store: Store
     gallery: Gallery
     recognizer: FrameRecognizer
     recorder: AttendanceRecorder
     kiosk_id: str
+    follower: FeedFollower | None = None
 
     def people_enrolled(self) -> int:
         """Active people in the database (for the status line)."""
@@ -42,13 +47,14 @@ class KioskSession:
 
 
 def open_session(pipeline: FacePipeline, store: Store, gallery: Gallery, attendance: AttendanceConfig,
-                 recognition: RecognitionConfig) -> KioskSession:
+                 recognition: RecognitionConfig, follower: FeedFollower | None = None) -> KioskSession:
     """Build the recorder and recognizer the config's [attendance] and [recognition] describe.
 
-    ``gallery`` must be ready to match (the caller opened it); nothing is closed by the session.
+    ``gallery`` must be ready to match (the caller opened it); ``follower`` keeps it in step with the
+    database's change feed (the session stops it on close; the store and gallery are the caller's).
     """
     kiosk_id = default_kiosk_id(attendance.kiosk_id)
     policy = AttendancePolicy(attendance.policy, float(attendance.cooldown_s))
     recorder = AttendanceRecorder(store, policy, kiosk_id)
     recognizer = FrameRecognizer(pipeline, gallery, recorder, RecognizerSettings.from_config(recognition))
-    return KioskSession(store, gallery, recognizer, recorder, kiosk_id)
+    return KioskSession(store, gallery, recognizer, recorder, kiosk_id, follower)

@@ -58,8 +58,18 @@ def _v1_to_v2(conn: Connection) -> None:
         conn.execute(text(ddl))
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    """v3: the change feed (change_counter, change_log) that running kiosks follow to keep their gallery current."""
+    ts = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    conn.execute(text("CREATE TABLE change_counter (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, "
+                      "pruned_below BIGINT NOT NULL)"))
+    conn.execute(text("INSERT INTO change_counter (id, seq, pruned_below) VALUES (1, 0, 0)"))
+    conn.execute(text(f"CREATE TABLE change_log (seq BIGINT NOT NULL, person_id INTEGER NOT NULL, "
+                      f"kind VARCHAR(20) NOT NULL, at {ts} NOT NULL, PRIMARY KEY (seq, person_id))"))
+
+
 # from-version -> step to the next version
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def backup_sqlite(db_path: Path, version: int) -> Path:

@@ -1,10 +1,12 @@
-"""SQLAlchemy 2 typed ORM models: people, face templates, attendance, audit log, settings."""
+"""SQLAlchemy 2 typed ORM models: people, face templates, attendance, audit log, settings, change feed."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    DDL,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -15,11 +17,12 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Version of the schema this code writes; kiosk.store.migrations upgrades older files to it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def utcnow() -> datetime:
@@ -140,3 +143,40 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ChangeCounter(Base):
+    """The change feed's one-row counter: ``seq`` goes up by one in every transaction that changes people or
+    templates (:meth:`kiosk.store.Store._log_changes`).
+
+    Every such transaction updates this one row as its last statement, so on PostgreSQL they commit in
+    ``seq`` order (the row lock queues them): a kiosk that has seen ``seq`` N has seen every change up to N.
+    (A sequence would not do: its numbers are handed out at insert time, not in commit order.)
+    ``pruned_below``: change-log rows with a smaller ``seq`` may be gone; a kiosk that far behind re-reads
+    everything.
+    """
+
+    __tablename__ = "change_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    pruned_below: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# The counter's one row exists from the start (a fresh database; the v2 -> v3 migration inserts it too).
+event.listen(ChangeCounter.__table__, "after_create",
+             DDL("INSERT INTO change_counter (id, seq, pruned_below) VALUES (1, 0, 0)"))
+
+
+class ChangeLog(Base):
+    """What a change-counter step changed: one row per person (``kind``: enroll, templates, rename, edit,
+    deactivate, reactivate, delete, reembed). Running kiosks read the rows after the ``seq`` they last
+    applied and refresh those people's templates, name and active flag."""
+
+    __tablename__ = "change_log"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    # No foreign key: the row must outlive a deleted person (it says that they were deleted).
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

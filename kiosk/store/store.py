@@ -1,4 +1,9 @@
-"""The Store: every read and write of people, templates, attendance, audit log and settings."""
+"""The Store: every read and write of people, templates, attendance, audit log and settings.
+
+Every method that changes people or templates also logs the change to the change feed in the same
+transaction (:meth:`Store._log_changes`, see :mod:`kiosk.store.feed`), so each running kiosk sees it,
+wherever it was made (command line, admin panel, another kiosk).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,31 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy import Engine, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.errors import StoreError
 from kiosk.store.db import create_db_engine, sqlite_path
+from kiosk.store.feed import CHANNEL, Change, ChangeBatch, ChangeWatcher, open_watcher
 from kiosk.store.migrations import ensure_schema
-from kiosk.store.schema import AttendanceEvent, AuditLog, FaceTemplate, Person, Setting, utcnow
+from kiosk.store.schema import (
+    AttendanceEvent,
+    AuditLog,
+    ChangeCounter,
+    ChangeLog,
+    FaceTemplate,
+    Person,
+    Setting,
+    utcnow,
+)
+
+# The change log keeps at least this many steps; every PRUNE_EVERY-th step deletes older rows (a kiosk
+# further behind than that re-reads its whole gallery instead).
+CHANGE_LOG_KEEP = 10_000
+PRUNE_EVERY = 1_000
+# Ids per IN (...) list: SQLite allows at most 32766 bound values in one statement.
+_IN_CHUNK = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +115,18 @@ class TemplateQuality(Protocol):
     @property
     def brightness(self) -> float:
         """Mean grey level of the aligned crop, 0..255."""
+
+
+@dataclass(frozen=True, slots=True)
+class GalleryPeople:
+    """The gallery's view of some people, read together: who of them is active (with their names) and those
+    people's templates of one embedder (ids ascending, raw float32 embeddings). A person asked about but
+    absent from ``names`` was deleted or deactivated and belongs in no gallery."""
+
+    names: dict[int, str]
+    keys: np.ndarray
+    persons: np.ndarray
+    vectors: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +217,29 @@ class Store:
         except OperationalError as exc:
             raise StoreError(self._describe(exc)) from None
 
+    def _log_changes(self, s: Session, changes: dict[int, str]) -> int | None:
+        """Record in the change feed that these people changed (person id -> kind); returns the new step.
+
+        Call it as the *last* statement of the transaction that made the change: the counter row it updates
+        is locked until the commit, which makes concurrent changes (PostgreSQL) commit in step order
+        without any of them waiting on the counter while holding other locks.
+        """
+        if not changes:
+            return None
+        seq = int(s.execute(update(ChangeCounter).where(ChangeCounter.id == 1)
+                            .values(seq=ChangeCounter.seq + 1).returning(ChangeCounter.seq)).scalar_one())
+        now = utcnow()
+        s.execute(insert(ChangeLog), [{"seq": seq, "person_id": int(p), "kind": k, "at": now}
+                                      for p, k in sorted(changes.items())])
+        if seq % PRUNE_EVERY == 0 and seq > CHANGE_LOG_KEEP:
+            cut = seq - CHANGE_LOG_KEEP
+            s.execute(delete(ChangeLog).where(ChangeLog.seq < cut))
+            s.execute(update(ChangeCounter).where(ChangeCounter.id == 1).values(pruned_below=cut))
+        if self.engine.dialect.name == "postgresql":
+            # Delivered to every listening kiosk when (and only if) this transaction commits.
+            s.execute(text("SELECT pg_notify(:channel, :seq)"), {"channel": CHANNEL, "seq": str(seq)})
+        return seq
+
     # ------------------------------------------------------------------ people
     def add_person(self, name: str, external_id: str | None = None, group: str | None = None,
                    consent_by: str | None = None) -> int:
@@ -210,6 +267,7 @@ class Store:
                 s.add(AuditLog(actor=actor, action="enroll",
                                detail=f"person {person.id} '{name}' with {len(rows)} template(s)"
                                       + (f", consent recorded by {consent_by}" if consent_by else "")))
+                self._log_changes(s, {person.id: "enroll"})
                 return person.id, [r.id for r in rows]
         except IntegrityError:
             raise StoreError(f"external id '{external_id}' already belongs to another person") from None
@@ -227,6 +285,8 @@ class Store:
             rows = [_template_row(person_id, t) for t in templates]
             s.add_all(rows)
             s.flush()
+            if rows:
+                self._log_changes(s, {person_id: "templates"})
             return [r.id for r in rows]
 
     def _template_counts(self, s: Session, ids: Sequence[int] | None = None) -> dict[int, int]:
@@ -287,12 +347,16 @@ class Store:
                 if group is not None and (group.strip() or None) != p.group:
                     changes.append(f"group {p.group!r} -> {group.strip() or None!r}")
                     p.group = group.strip() or None
+                kind = "rename" if any(c.startswith("name ") for c in changes) else "edit"
                 if active is not None and active != p.active:
                     changes.append("activated" if active else "deactivated")
+                    kind = "reactivate" if active else "deactivate"
                     p.active = active
                 if changes:
                     p.updated_at = utcnow()
                     s.add(AuditLog(actor=actor, action="edit", detail=f"person {person_id}: " + "; ".join(changes)))
+                    s.flush()
+                    self._log_changes(s, {person_id: kind})
                 s.flush()
                 return _person_info(p, self._template_counts(s, [person_id]).get(person_id, 0))
         except IntegrityError:
@@ -311,12 +375,17 @@ class Store:
             s.delete(p)
             s.add(AuditLog(actor=actor, action="delete",
                            detail=f"person {person_id} '{p.name}': {n} template(s) and crops purged"))
+            s.flush()
+            self._log_changes(s, {person_id: "delete"})
             return True
 
     def delete_templates(self, template_ids: Sequence[int]) -> int:
         """Delete templates by id; returns how many."""
         with self._tx() as s:
-            return s.execute(delete(FaceTemplate).where(FaceTemplate.id.in_(list(template_ids)))).rowcount
+            gone = s.execute(delete(FaceTemplate).where(FaceTemplate.id.in_(list(template_ids)))
+                             .returning(FaceTemplate.person_id)).scalars().all()
+            self._log_changes(s, dict.fromkeys(gone, "templates"))
+            return len(gone)
 
     def template_crops(self, person_id: int) -> list[bytes]:
         """The stored aligned crops (JPEG) of a person, oldest first."""
@@ -388,6 +457,7 @@ class Store:
                     created_at=created)))
             s.add_all([row for _, row in pairs])
             s.flush()
+            self._log_changes(s, {row.person_id: "reembed" for _, row in pairs})
             return {old: row.id for old, row in pairs}
 
     def template_models(self) -> dict[str, int]:
@@ -448,9 +518,72 @@ class Store:
 
     def person_names(self, person_ids: list[int]) -> dict[int, str]:
         """Names of the given people."""
+        ids = [int(p) for p in person_ids]
+        out: dict[int, str] = {}
         with self._tx() as s:
-            q = select(Person.id, Person.name).where(Person.id.in_([int(p) for p in person_ids]))
-            return {i: n for i, n in s.execute(q)}
+            for start in range(0, len(ids), _IN_CHUNK):
+                q = select(Person.id, Person.name).where(Person.id.in_(ids[start:start + _IN_CHUNK]))
+                out.update({i: n for i, n in s.execute(q)})
+        return out
+
+    def gallery_names(self, model_id: str) -> dict[int, str]:
+        """Names of every active person with a template of ``model_id`` (the gallery's people)."""
+        with self._tx() as s:
+            q = (select(Person.id, Person.name).where(Person.active.is_(True))
+                 .where(select(FaceTemplate.id).where(FaceTemplate.person_id == Person.id,
+                                                      FaceTemplate.model_id == model_id).exists()))
+            return {int(i): n for i, n in s.execute(q)}
+
+    def gallery_people(self, model_id: str, person_ids: Sequence[int]) -> GalleryPeople:
+        """These people's gallery state now: active ones with names, and their templates of ``model_id``."""
+        ids = sorted({int(p) for p in person_ids})
+        names: dict[int, str] = {}
+        rows: list[tuple[int, int, bytes]] = []
+        with self._tx() as s:
+            for start in range(0, len(ids), _IN_CHUNK):
+                q = select(Person.id, Person.name).where(Person.id.in_(ids[start:start + _IN_CHUNK]),
+                                                         Person.active.is_(True))
+                names.update({int(i): n for i, n in s.execute(q)})
+            active = sorted(names)
+            for start in range(0, len(active), _IN_CHUNK):
+                q = (select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.embedding)
+                     .where(FaceTemplate.person_id.in_(active[start:start + _IN_CHUNK]),
+                            FaceTemplate.model_id == model_id))
+                rows.extend((int(i), int(p), e) for i, p, e in s.execute(q))
+        rows.sort()
+        if not rows:
+            return GalleryPeople(names, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 0), np.float32))
+        return GalleryPeople(names, np.array([r[0] for r in rows], np.int64), np.array([r[1] for r in rows], np.int64),
+                             np.vstack([np.frombuffer(r[2], dtype=np.float32) for r in rows]))
+
+    # ------------------------------------------------------------------ change feed
+    def change_seq(self) -> int:
+        """The change feed's current step (0 before the first change): cheap, one row."""
+        with self._tx() as s:
+            return int(s.scalar(select(ChangeCounter.seq).where(ChangeCounter.id == 1)) or 0)
+
+    def changes_since(self, seq: int, limit: int = 10_000) -> ChangeBatch:
+        """The change-log rows after step ``seq``, oldest first (at most ``limit`` rows, whole steps)."""
+        with self._tx() as s:
+            pruned = int(s.scalar(select(ChangeCounter.pruned_below).where(ChangeCounter.id == 1)) or 0)
+            q = (select(ChangeLog.seq, ChangeLog.person_id, ChangeLog.kind, ChangeLog.at).where(ChangeLog.seq > seq)
+                 .order_by(ChangeLog.seq, ChangeLog.person_id).limit(limit + 1))
+            rows = [Change(int(q_), int(p), str(k), at) for q_, p, k, at in s.execute(q)]
+        complete = seq + 1 >= pruned
+        more = len(rows) > limit
+        if more:
+            # Whole steps only: a step cut in two would be marked read with half its people unread.
+            last = rows[limit].seq
+            whole = [r for r in rows if r.seq < last]
+            if not whole:  # one step larger than the limit: the reader compares everything instead
+                return ChangeBatch(seq, last, (), complete=False, more=True)
+            rows = whole
+        top = rows[-1].seq if rows else seq
+        return ChangeBatch(seq, top, tuple(rows), complete=complete, more=more)
+
+    def watch_changes(self, poll_s: float | None = None) -> ChangeWatcher:
+        """A watcher that wakes when the change feed may have moved (see :mod:`kiosk.store.feed`)."""
+        return open_watcher(self) if poll_s is None else open_watcher(self, poll_s)
 
     # ------------------------------------------------------------------ attendance
     def record_event(self, person_id: int, kiosk_id: str, kind: str, ts: datetime,

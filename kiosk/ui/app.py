@@ -29,7 +29,8 @@ def create_kiosk(ctx: AppContext, session: KioskSession, frame_source: FrameSour
     from kiosk.ui.window import KioskWindow
 
     window = KioskWindow(ctx.config.ui.welcome_seconds, allow_close=not fullscreen)
-    runner = RecognitionRunner(session.recognizer, people_counter=session.people_enrolled, parent=window)
+    runner = RecognitionRunner(session.recognizer, people_counter=session.people_enrolled, parent=window,
+                               changes=session.follower)
     camera = CameraThread(frame_source, pace=pace, at_end=at_end, frame_sink=runner.submit, parent=window)
     window.attach(camera, runner)
     window.admin = AdminController(ctx, window)  # long press / hot corner -> PIN -> admin panel; closing
