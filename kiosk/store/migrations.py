@@ -1,4 +1,8 @@
-"""Schema versions and upgrades. A SQLite file is backed up before any upgrade touches it."""
+"""Schema versions and upgrades. A SQLite file is backed up before any upgrade touches it.
+
+Creating and upgrading run under a database-wide lock, so kiosks that start together on one database
+create (or upgrade) the schema once and all come up.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,14 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 
 from kiosk.errors import StoreError
+from kiosk.store.db import write_locked
 from kiosk.store.schema import SCHEMA_VERSION, Base
 
 log = logging.getLogger(__name__)
+
+# PostgreSQL advisory lock key held while the schema is checked, created or upgraded ("kiosksch" in
+# ASCII). Advisory locks belong to one database, so kiosks on other databases of the server never wait.
+SCHEMA_LOCK_KEY = 0x6B696F736B736368
 
 # The first released schema, kept verbatim so tests can make a real old file and upgrade it.
 V1_SQLITE_DDL = """
@@ -96,27 +105,48 @@ def stored_version(conn: Connection) -> int | None:
     return int(row[0]) if row else None
 
 
+def _lock_schema(conn: Connection) -> None:
+    """Hold the database-wide schema lock until ``conn``'s transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock (released by commit, rollback or a dropped
+    connection, so a kiosk that dies mid-upgrade cannot leave it held). SQLite: the transaction began
+    with BEGIN IMMEDIATE (:func:`kiosk.store.db.write_locked`), which already is the file's write lock.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+
+
 def ensure_schema(engine: Engine, sqlite_path: Path | None) -> int:
-    """Create a fresh schema or upgrade an older one (backing the file up first). Returns the version."""
-    with engine.connect() as conn:
+    """Create a fresh schema or upgrade an older one (backing the file up first). Returns the version.
+
+    The version is read, and the schema created or upgraded, in one transaction that holds the schema
+    lock: a kiosk starting while another creates the schema waits for it and then finds it done, instead
+    of creating the same tables a second time (duplicate tables on PostgreSQL, "database is locked" on
+    SQLite). Both databases have transactional DDL, so a failed creation or upgrade leaves nothing
+    half-done.
+    """
+    with write_locked(engine).begin() as conn:
+        _lock_schema(conn)
         version = stored_version(conn)
-    if version is None:
-        Base.metadata.create_all(engine)
-        with engine.begin() as conn:
+        if version is None:
+            Base.metadata.create_all(conn)
             conn.execute(text("INSERT INTO settings (key, value) VALUES ('schema_version', :v)"),
                          {"v": str(SCHEMA_VERSION)})
-        return SCHEMA_VERSION
-    if version > SCHEMA_VERSION:
-        raise StoreError(f"the database has schema version {version}, newer than this kiosk understands "
-                         f"({SCHEMA_VERSION}); update the kiosk software")
-    if version < SCHEMA_VERSION:
-        if sqlite_path is not None:
-            backup = backup_sqlite(sqlite_path, version)
-            log.warning("database schema v%d backed up to %s before upgrading", version, backup)
-        else:
-            log.warning("upgrading PostgreSQL schema v%d -> v%d (take a pg_dump first if unsure)",
-                        version, SCHEMA_VERSION)
-        with engine.begin() as conn:  # all steps in one transaction: a failed upgrade changes nothing
+            log.info("created the database schema v%d", SCHEMA_VERSION)
+            return SCHEMA_VERSION
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the database has schema version {version}, newer than this kiosk understands "
+                             f"({SCHEMA_VERSION}); update the kiosk software")
+        if version < SCHEMA_VERSION:
+            if sqlite_path is not None:
+                # Under the write lock: other connections may still read, so the online backup works,
+                # and no other kiosk can write (or upgrade) between this copy and the upgrade.
+                backup = backup_sqlite(sqlite_path, version)
+                log.warning("database schema v%d backed up to %s before upgrading", version, backup)
+            else:
+                log.warning("upgrading PostgreSQL schema v%d -> v%d (take a pg_dump first if unsure)",
+                            version, SCHEMA_VERSION)
+            # All steps in this one transaction: a failed upgrade changes nothing.
             for v in range(version, SCHEMA_VERSION):
                 MIGRATIONS[v](conn)
             conn.execute(text("UPDATE settings SET value = :v WHERE key = 'schema_version'"),
