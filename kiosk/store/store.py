@@ -8,11 +8,11 @@ wherever it was made (command line, admin panel, another kiosk).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 from sqlalchemy import Engine, delete, func, insert, or_, select, text, update
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.errors import StoreError
-from kiosk.store.db import create_db_engine, sqlite_path
+from kiosk.store.db import BUSY_TIMEOUT_MS, create_db_engine, sqlite_path, write_locked
 from kiosk.store.feed import CHANNEL, Change, ChangeBatch, ChangeWatcher, open_watcher
 from kiosk.store.migrations import ensure_schema
 from kiosk.store.schema import (
@@ -80,6 +80,32 @@ class EventInfo:
     kind: str
     ts: datetime
     similarity: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordResult:
+    """What one attendance write did (:meth:`Store.decide_and_record`, :meth:`Store.record_event`).
+
+    status: "recorded" (event ``event_id`` of ``kind`` written), "not_counted" (the rule said this pass
+    does not count) or "refused" (the person is deactivated or no longer enrolled: nothing written,
+    ``reason`` says why). previous: the person's last event before this one (None: first ever).
+    """
+
+    status: Literal["recorded", "not_counted", "refused"]
+    kind: str | None = None
+    event_id: int | None = None
+    previous: EventInfo | None = None
+    reason: str | None = None
+
+    @property
+    def recorded(self) -> bool:
+        """True when an event was written."""
+        return self.status == "recorded"
+
+    @property
+    def refused(self) -> bool:
+        """True when the person may not be recorded (deactivated or deleted)."""
+        return self.status == "refused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +187,11 @@ def _template_row(person_id: int, t: TemplateIn) -> FaceTemplate:
     )
 
 
+# PostgreSQL advisory lock namespace of attendance decisions ("kios" in ASCII); the second key is the
+# person id. The two-key form never collides with the schema lock's one-key form.
+ATTENDANCE_LOCK_NS = 0x6B696F73
+
+
 class Store:
     """People, templates, attendance, audit log and settings in one SQL database."""
 
@@ -169,6 +200,9 @@ class Store:
         self.url = url
         self.sqlite_path: Path | None = sqlite_path(url)
         self._session = sessionmaker(engine, expire_on_commit=False)
+        # Same pool, for decide-then-write transactions (kiosk.store.db.write_locked): BEGIN IMMEDIATE on
+        # SQLite, READ COMMITTED on PostgreSQL.
+        self._locked_session = sessionmaker(write_locked(engine), expire_on_commit=False)
         self.schema_version = 0
 
     @classmethod
@@ -197,7 +231,7 @@ class Store:
     def _describe(self, exc: SQLAlchemyError) -> str:
         where = str(self.sqlite_path) if self.sqlite_path else self.engine.url.render_as_string(hide_password=True)
         msg = str(getattr(exc, "orig", exc))
-        if "locked" in msg or "busy" in msg:
+        if "locked" in msg or "busy" in msg or "lock timeout" in msg:
             return (f"the database {where} is locked by another program (another kiosk or admin session?) "
                     f"and stayed locked for 5 s; nothing was changed, try again")
         if "readonly" in msg or "read-only" in msg:
@@ -207,10 +241,15 @@ class Store:
         return f"database error on {where}: {msg.strip().splitlines()[0] if msg.strip() else exc}"
 
     @contextlib.contextmanager
-    def _tx(self) -> Iterator[Session]:
-        """A transaction: committed on success, rolled back on error, DB errors as StoreError."""
+    def _tx(self, write_lock: bool = False) -> Iterator[Session]:
+        """A transaction: committed on success, rolled back on error, DB errors as StoreError.
+
+        ``write_lock``: for read-then-write rules that must not interleave with another writer. On SQLite
+        the transaction takes the database's write lock when it begins (BEGIN IMMEDIATE); on PostgreSQL it
+        is READ COMMITTED, so statements after an advisory lock see what the lock's last holder committed.
+        """
         try:
-            with self._session.begin() as s:
+            with (self._locked_session if write_lock else self._session).begin() as s:
                 yield s
         except IntegrityError:
             raise
@@ -586,29 +625,76 @@ class Store:
         return open_watcher(self) if poll_s is None else open_watcher(self, poll_s)
 
     # ------------------------------------------------------------------ attendance
-    def record_event(self, person_id: int, kiosk_id: str, kind: str, ts: datetime,
-                     similarity: float | None) -> int:
-        """Record an attendance event (name, external id and group copied from the person)."""
+    def decide_and_record(self, person_id: int, kiosk_id: str, decide: Callable[[EventInfo | None], str | None],
+                          ts: datetime, similarity: float | None) -> RecordResult:
+        """Read the person's last event, ask ``decide`` which kind (if any) to record, and record it: all in
+        one transaction that no other kiosk's decision for this person can interleave with.
+
+        Two kiosks (or two tracks of one person) deciding at the same instant would otherwise both read
+        "no event yet" and both record. PostgreSQL: a transaction-scoped advisory lock on the person
+        (``pg_advisory_xact_lock``), so a second decision for the same person waits for the first one's
+        commit and then reads its event; other people are not held up, and a pass that records nothing
+        writes nothing (a row lock would be a write to flush at every commit). SQLite: the transaction
+        begins with BEGIN IMMEDIATE, the file's one write lock. Either waits at most 5 s, then fails as a
+        StoreError ("locked") having written nothing.
+
+        A deactivated or deleted person is refused (nothing written). ``decide`` runs under the lock: keep
+        it a pure function of the last event (``AttendancePolicy.decide``). Name, external id and group are
+        copied from the person into the event.
+        """
         if ts.tzinfo is None:
             raise ValueError("attendance timestamps must be timezone-aware")
-        with self._tx() as s:
-            p = s.get(Person, person_id)
-            if p is None:
-                raise StoreError(f"no person with id {person_id}")
-            e = AttendanceEvent(person_id=person_id, person_name=p.name, external_id=p.external_id, group=p.group,
-                                kiosk_id=kiosk_id, kind=kind, ts=ts,
-                                similarity=None if similarity is None else float(similarity))
-            s.add(e)
-            s.flush()
-            return e.id
+        gone = RecordResult("refused", reason=f"person {person_id} is no longer enrolled (deleted); "
+                                              "no attendance recorded")
+        try:
+            with self._tx(write_lock=True) as s:
+                if self.engine.dialect.name == "postgresql":
+                    # Wait no longer than SQLite's busy timeout: the recognizer's worker thread is waiting,
+                    # and another kiosk's stuck transaction must become a message, not a hang.
+                    s.execute(text(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}"))
+                    s.execute(text("SELECT pg_advisory_xact_lock(:ns, :person)"),
+                              {"ns": ATTENDANCE_LOCK_NS, "person": person_id})
+                p = s.get(Person, person_id)
+                if p is None:
+                    return gone
+                last = self._last_event(s, person_id)
+                if not p.active:
+                    return RecordResult("refused", previous=last,
+                                        reason=f"person {person_id} ({p.name}) is deactivated; "
+                                               "no attendance recorded")
+                kind = decide(last)
+                if kind is None:
+                    return RecordResult("not_counted", previous=last)
+                e = AttendanceEvent(person_id=person_id, person_name=p.name, external_id=p.external_id,
+                                    group=p.group, kiosk_id=kiosk_id, kind=kind, ts=ts,
+                                    similarity=None if similarity is None else float(similarity))
+                s.add(e)
+                s.flush()
+                return RecordResult("recorded", kind, e.id, last)
+        except IntegrityError:
+            # PostgreSQL: the person was deleted after we read them and before our event's foreign key
+            # was checked (the delete committed first). The transaction rolled back: nothing written.
+            return gone
+
+    def record_event(self, person_id: int, kiosk_id: str, kind: str, ts: datetime,
+                     similarity: float | None) -> RecordResult:
+        """Record an attendance event of ``kind`` whatever the last one was (imports, tests, corrections).
+
+        Under the same lock as :meth:`decide_and_record`; a deactivated or deleted person is refused.
+        """
+        return self.decide_and_record(person_id, kiosk_id, lambda _last: kind, ts, similarity)
+
+    @staticmethod
+    def _last_event(s: Session, person_id: int) -> EventInfo | None:
+        q = (select(AttendanceEvent).where(AttendanceEvent.person_id == person_id)
+             .order_by(AttendanceEvent.ts.desc(), AttendanceEvent.id.desc()).limit(1))
+        e = s.scalars(q).first()
+        return None if e is None else _event_info(e)
 
     def last_event(self, person_id: int) -> EventInfo | None:
         """The person's latest attendance event, from any kiosk sharing this database."""
         with self._tx() as s:
-            q = (select(AttendanceEvent).where(AttendanceEvent.person_id == person_id)
-                 .order_by(AttendanceEvent.ts.desc(), AttendanceEvent.id.desc()).limit(1))
-            e = s.scalars(q).first()
-            return None if e is None else _event_info(e)
+            return self._last_event(s, person_id)
 
     def events_between(self, start: datetime, end: datetime, group: str | None = None,
                        person_id: int | None = None) -> list[EventInfo]:
