@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
@@ -197,3 +198,27 @@ def test_old_shared_pin_becomes_account_admin_that_must_choose_a_longer_pin(tmp_
     again = accounts.login("admin", "135799")
     assert again.ok and not again.must_change_pin
     store.close()
+
+
+def test_v3_to_v4_upgrade_on_both_databases(store: Store) -> None:
+    """Turn a fresh database back into v3 (no accounts table, no correction columns, the shared PIN in the
+    settings) and open it again: the upgrade step runs on SQLite and on PostgreSQL alike."""
+    pid = store.add_person("Ann")
+    store.record_event(pid, "door", "in", datetime(2026, 3, 2, 8, tzinfo=UTC), 0.6)
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE admin_accounts"))
+        for col in ("voided_at", "void_reason", "original_person_id", "original_person_name", "corrected_by"):
+            conn.execute(text(f"ALTER TABLE attendance_events DROP COLUMN {col}"))
+        conn.execute(text("UPDATE settings SET value = '3' WHERE key = 'schema_version'"))
+        conn.execute(text("INSERT INTO settings (key, value) VALUES ('admin_pin', :h)"), {"h": hash_pin("8080")})
+    url = store.url
+    store.close()
+    again = Store.open(url)
+    try:
+        assert again.schema_version == 4 and again.get_setting("admin_pin") is None
+        result = Accounts(again).login("admin", "8080")
+        assert result.ok and result.must_change_pin
+        event = again.events_between(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 3, tzinfo=UTC))[0]
+        assert not event.voided and again.void_event(event.id, "test", "admin").voided
+    finally:
+        again.close()

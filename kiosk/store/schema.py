@@ -165,7 +165,8 @@ class AuditLog(Base):
 
 
 class Setting(Base):
-    """Key/value settings shared by every kiosk on the database (schema version, admin PIN hash, ...)."""
+    """Key/value settings shared by every kiosk on the database (schema version, retention,
+    the setup code's hash, ...)."""
 
     __tablename__ = "settings"
 

@@ -1,4 +1,4 @@
-"""Privacy: how long attendance is kept, the admin PIN, and the audit log of admin actions."""
+"""Privacy: how long attendance is kept and the audit log of admin actions (each entry names its account)."""
 
 from __future__ import annotations
 
@@ -17,22 +17,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.admin.pin import AdminAuth
 from kiosk.admin.retention import apply_retention, retention_days, set_retention_days
 from kiosk.store import AuditEntry, Store
 from kiosk.ui.admin.common import set_role
-from kiosk.ui.admin.keypad import PinDialog
 
 
 class PrivacyPage(QWidget):
-    """Retention period (applied at once and daily), Change PIN, and the audit log."""
+    """Retention period (applied at once and daily) and the audit log (each account changes its own PIN from the
+    panel's "Change my PIN…")."""
 
-    def __init__(self, store: Store, auth: AdminAuth, default_retention: int = 0, actor: str = "admin",
+    def __init__(self, store: Store, default_retention: int = 0, actor: str = "admin",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AdminPage")
         self.store = store
-        self.auth = auth
         self.default_retention = default_retention
         self.actor = actor
         self.entries: list[AuditEntry] = []
@@ -51,8 +49,6 @@ class PrivacyPage(QWidget):
         keep.addWidget(self.days)
         keep.addWidget(self.apply_button)
         keep.addStretch(1)
-        self.pin_button = QPushButton(self.tr("Change admin PIN…"), self)
-        self.pin_button.clicked.connect(self.change_pin)
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Who"), self.tr("Action"), self.tr("Details")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -70,10 +66,6 @@ class PrivacyPage(QWidget):
         layout.addWidget(set_role(QLabel(self.tr("Privacy"), self), "title"))
         layout.addLayout(keep)
         layout.addWidget(self.retention_message)
-        pin_row = QHBoxLayout()
-        pin_row.addWidget(self.pin_button)
-        pin_row.addStretch(1)
-        layout.addLayout(pin_row)
         layout.addLayout(log_head)
         layout.addWidget(self.table, 1)
         self.refresh_audit()
@@ -91,11 +83,6 @@ class PrivacyPage(QWidget):
             self.retention_message.setText(self.tr("Attendance is kept forever."))
         self.refresh_audit()
         return n
-
-    def change_pin(self) -> None:
-        """Set a new admin PIN (typed twice)."""
-        PinDialog(self.auth, "set", self, actor=self.actor).exec()
-        self.refresh_audit()
 
     def refresh_audit(self) -> None:
         """Reload the latest 500 audit entries."""
