@@ -178,6 +178,15 @@ def test_setup_code_is_hashed_single_use_expires_and_tries_are_limited(tmp_path:
     store.close()
 
 
+def test_an_account_added_on_the_machine_voids_a_pending_setup_code(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'k.sqlite3'}")
+    accounts = Accounts(store)
+    code = accounts.new_setup_code()
+    accounts.add("ops", "admin", "123456")  # kiosk admin add
+    assert not accounts.has_setup_code() and not accounts.check_setup_code(code)
+    store.close()
+
+
 def test_old_shared_pin_becomes_account_admin_that_must_choose_a_longer_pin(tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite3"
     con = sqlite3.connect(db)

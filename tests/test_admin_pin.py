@@ -227,6 +227,25 @@ def test_an_admin_voids_and_reassigns_in_the_attendance_view(qtbot, admin_ctx) -
     assert ("mina", "event_voided") in audit and ("mina", "event_reassigned") in audit
 
 
+def test_an_admin_unlocks_a_locked_account_on_the_privacy_page(qtbot, admin_ctx) -> None:
+    from kiosk.ui.admin.privacy import PrivacyPage
+
+    clock = Clock()
+    accounts = Accounts(admin_ctx.store, clock)
+    accounts.add("mina", "admin", "123456")
+    accounts.add("eddie", "enroller", "654321")
+    for _ in range(4):
+        accounts.login("eddie", "000000")
+        clock.t += 1
+    page = PrivacyPage(admin_ctx.store, 0, "mina", accounts=accounts)
+    qtbot.addWidget(page)
+    assert "eddie (enroller)" in page.accounts_label.text() and "Locked: 1" in page.accounts_label.text()
+    assert page.locked_combo.currentText() == "eddie"
+    page.unlock_button.click()
+    assert accounts.lock_remaining("eddie") == 0 and not page.unlock_button.isEnabled()
+    assert ("mina", "account_unlock") in [(a.actor, a.action) for a in admin_ctx.store.audit_log()]
+
+
 def test_the_kiosk_closes_only_through_the_admin_panel(qtbot, admin_ctx) -> None:
     Accounts(admin_ctx.store).add("root", "admin", "258000")
     window, admin = _controller(qtbot, admin_ctx, Clock())

@@ -152,6 +152,9 @@ class Accounts:
         if self.store.get_account(name) is not None:
             raise AccountError(f"an account named {name!r} already exists")
         self.store.add_account(name, role, hash_pin(pin), actor)
+        if self.store.get_setting(SETUP_CODE_KEY):
+            # An account exists now (made on the machine): a code still pending must not make a second one.
+            self.store.set_setting(SETUP_CODE_KEY, "")
         return name
 
     def remove(self, name: str, actor: str = "cli") -> None:
@@ -201,7 +204,7 @@ class Accounts:
             return LoginResult(False, name, account.role, remaining, account.failures)
         if verify_pin_hash(pin, account.pin_hash):
             self.store.update_account(name, failures=0, locked_until=0.0, last_login_at=datetime.now(UTC))
-            self.store.audit(name, "admin_login", f"admin mode opened ({account.role})")
+            self.store.audit(name, "admin_login", f"logged in ({account.role})")
             return LoginResult(True, name, account.role, must_change_pin=account.must_change_pin)
         failures, until = self.store.record_account_failure(name, lock_delay, self.clock())
         self.store.audit(name, "admin_login_failed", f"wrong PIN ({failures} in a row)")

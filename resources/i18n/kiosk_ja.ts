@@ -3,42 +3,42 @@
 <context>
     <name />
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="126" />
+        <location filename="../../kiosk/ui/admin/common.py" line="134" />
         <source>First and last name</source>
         <translation>姓と名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="128" />
+        <location filename="../../kiosk/ui/admin/common.py" line="136" />
         <source>Employee number (optional)</source>
         <translation>社員番号（任意）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="132" />
+        <location filename="../../kiosk/ui/admin/common.py" line="140" />
         <source>The person agreed to be enrolled</source>
         <translation>本人が登録に同意しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="136" />
+        <location filename="../../kiosk/ui/admin/common.py" line="144" />
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="137" />
+        <location filename="../../kiosk/ui/admin/common.py" line="145" />
         <source>Employee no.</source>
         <translation>社員番号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="138" />
+        <location filename="../../kiosk/ui/admin/common.py" line="146" />
         <source>Group</source>
         <translation>グループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="139" />
+        <location filename="../../kiosk/ui/admin/common.py" line="147" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="141" />
+        <location filename="../../kiosk/ui/admin/common.py" line="149" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -120,32 +120,17 @@
         <translation>キオスクを終了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="157" />
-        <source>admin</source>
-        <translation>管理者</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="157" />
-        <source>enroller</source>
-        <translation>登録担当</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="157" />
-        <source>viewer</source>
-        <translation>閲覧者</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="204" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="200" />
         <source>Photos of one person</source>
         <translation>1人分の写真</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="205" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="201" />
         <source>Images ({patterns})</source>
         <translation>画像 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="216" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="212" />
         <source>Folder with one sub-folder per person</source>
         <translation>1人1サブフォルダーのフォルダー</translation>
     </message>
@@ -732,12 +717,12 @@
 <context>
     <name>PersonFormMixin</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="150" />
+        <location filename="../../kiosk/ui/admin/common.py" line="158" />
         <source>Enroll anyway</source>
         <translation>このまま登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="150" />
+        <location filename="../../kiosk/ui/admin/common.py" line="158" />
         <source>Go back</source>
         <translation>戻る</translation>
     </message>
@@ -861,67 +846,77 @@
 <context>
     <name>PrivacyPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="39" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="44" />
         <source> days</source>
         <translation> 日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="40" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
         <source>keep forever</source>
         <translation>無期限に保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="43" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="48" />
         <source>Save and apply</source>
         <translation>保存して適用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="48" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="53" />
         <source>Keep attendance for</source>
         <translation>出退勤の保存期間</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="53" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <source>Unlock</source>
+        <translation>ロック解除</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="53" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="53" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="53" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="59" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="73" />
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="62" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="76" />
         <source>Audit log</source>
         <translation>監査ログ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="66" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="80" />
         <source>Privacy</source>
         <translation>プライバシー</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="80" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="100" />
+        <source>Admin accounts: {accounts}. Locked: {n}.</source>
+        <translation>管理アカウント: {accounts}。ロック中: {n}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="126" />
         <source>Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).</source>
         <translation>{days} 日より古い出退勤記録は毎日削除されます。今回の削除: {n} 件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="83" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="129" />
         <source>Attendance is kept forever.</source>
         <translation>出退勤記録は無期限に保存されます。</translation>
     </message>
@@ -987,6 +982,24 @@
         <location filename="../../kiosk/ui/reembed_screen.py" line="157" />
         <source>Continue ({seconds} s)</source>
         <translation>続行（{seconds} 秒）</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="50" />
+        <source>admin</source>
+        <translation>管理者</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="51" />
+        <source>enroller</source>
+        <translation>登録担当</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="52" />
+        <source>viewer</source>
+        <translation>閲覧者</translation>
     </message>
 </context>
 <context>
@@ -1109,12 +1122,12 @@
 <context>
     <name>dialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="99" />
+        <location filename="../../kiosk/ui/admin/common.py" line="107" />
         <source>This face matches {name} ({similarity:.2f}). Enroll anyway?</source>
         <translation>この顔は {name} さん（{similarity:.2f}）と一致します。このまま登録しますか？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="101" />
+        <location filename="../../kiosk/ui/admin/common.py" line="109" />
         <source>Already enrolled?</source>
         <translation>登録済みではありませんか？</translation>
     </message>

@@ -3,42 +3,42 @@
 <context>
     <name />
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="126" />
+        <location filename="../../kiosk/ui/admin/common.py" line="134" />
         <source>First and last name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="128" />
+        <location filename="../../kiosk/ui/admin/common.py" line="136" />
         <source>Employee number (optional)</source>
         <translation>工号（可选）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="132" />
+        <location filename="../../kiosk/ui/admin/common.py" line="140" />
         <source>The person agreed to be enrolled</source>
         <translation>本人已同意登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="136" />
+        <location filename="../../kiosk/ui/admin/common.py" line="144" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="137" />
+        <location filename="../../kiosk/ui/admin/common.py" line="145" />
         <source>Employee no.</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="138" />
+        <location filename="../../kiosk/ui/admin/common.py" line="146" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="139" />
+        <location filename="../../kiosk/ui/admin/common.py" line="147" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="141" />
+        <location filename="../../kiosk/ui/admin/common.py" line="149" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -120,32 +120,17 @@
         <translation>关闭签到机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="157" />
-        <source>admin</source>
-        <translation>管理员</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="157" />
-        <source>enroller</source>
-        <translation>登记员</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="157" />
-        <source>viewer</source>
-        <translation>查看者</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="204" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="200" />
         <source>Photos of one person</source>
         <translation>同一人的照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="205" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="201" />
         <source>Images ({patterns})</source>
         <translation>图片 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="216" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="212" />
         <source>Folder with one sub-folder per person</source>
         <translation>每人一个子文件夹的文件夹</translation>
     </message>
@@ -732,12 +717,12 @@
 <context>
     <name>PersonFormMixin</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="150" />
+        <location filename="../../kiosk/ui/admin/common.py" line="158" />
         <source>Enroll anyway</source>
         <translation>仍然登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="150" />
+        <location filename="../../kiosk/ui/admin/common.py" line="158" />
         <source>Go back</source>
         <translation>返回</translation>
     </message>
@@ -861,67 +846,77 @@
 <context>
     <name>PrivacyPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="39" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="44" />
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="40" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="43" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="48" />
         <source>Save and apply</source>
         <translation>保存并应用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="48" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="53" />
         <source>Keep attendance for</source>
         <translation>考勤保留期限</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="53" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="53" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="53" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="53" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="59" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="73" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="62" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="76" />
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="66" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="80" />
         <source>Privacy</source>
         <translation>隐私</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="80" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="100" />
+        <source>Admin accounts: {accounts}. Locked: {n}.</source>
+        <translation>管理账户：{accounts}。已锁定：{n}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="126" />
         <source>Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).</source>
         <translation>超过 {days} 天的考勤记录每天删除。本次删除：{n} 条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="83" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="129" />
         <source>Attendance is kept forever.</source>
         <translation>考勤记录将永久保留。</translation>
     </message>
@@ -987,6 +982,24 @@
         <location filename="../../kiosk/ui/reembed_screen.py" line="157" />
         <source>Continue ({seconds} s)</source>
         <translation>继续（{seconds} 秒）</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="50" />
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="51" />
+        <source>enroller</source>
+        <translation>登记员</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="52" />
+        <source>viewer</source>
+        <translation>查看者</translation>
     </message>
 </context>
 <context>
@@ -1109,12 +1122,12 @@
 <context>
     <name>dialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="99" />
+        <location filename="../../kiosk/ui/admin/common.py" line="107" />
         <source>This face matches {name} ({similarity:.2f}). Enroll anyway?</source>
         <translation>此人脸与 {name}（{similarity:.2f}）匹配。仍要登记吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="101" />
+        <location filename="../../kiosk/ui/admin/common.py" line="109" />
         <source>Already enrolled?</source>
         <translation>是否已登记？</translation>
     </message>

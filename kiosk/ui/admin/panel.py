@@ -27,7 +27,7 @@ from kiosk.admin.people import groups
 from kiosk.enrollment import IMAGE_EXTENSIONS, Enroller
 from kiosk.store import Store
 from kiosk.ui.admin.attendance import TodayPage
-from kiosk.ui.admin.common import TOUCH_STYLE, set_role
+from kiosk.ui.admin.common import TOUCH_STYLE, role_text, set_role
 from kiosk.ui.admin.enroll_dialog import EnrollDialog
 from kiosk.ui.admin.keypad import PinDialog
 from kiosk.ui.admin.people import PeoplePage
@@ -98,14 +98,14 @@ class AdminPanel(QDialog):
         self.people_page = PeoplePage(store, enroller_factory, actor, self)
         self.today_page = TodayPage(store, actor, self, can_export=allows(role, "export"),
                                     can_correct=allows(role, "correct"))
-        self.privacy_page = PrivacyPage(store, default_retention, actor, self)
+        self.privacy_page = PrivacyPage(store, default_retention, actor, self, accounts=accounts)
         self.pages = QStackedWidget(self)
         nav = QVBoxLayout()
         nav.addWidget(set_role(QLabel(self.tr("Admin"), self), "title"))
         self.nav_group = QButtonGroup(self)
         self.nav_buttons: dict[str, QPushButton] = {}
         self.nav_permission = {"add": "enroll", "people": "people", "today": "attendance", "privacy": "privacy"}
-        self.who = QLabel(self.tr("{name} ({role})").format(name=actor, role=self.role_text(role)), self)
+        self.who = QLabel(self.tr("{name} ({role})").format(name=actor, role=role_text(role)), self)
         nav.addWidget(self.who)
         for key, label, page in (("add", self.tr("Add people"), self.add_page),
                                  ("people", self.tr("People"), self.people_page),
@@ -151,10 +151,6 @@ class AdminPanel(QDialog):
     def enroller(self) -> Enroller:
         """The enrollment service (created on first use: it loads the models)."""
         return self._enroller_factory()
-
-    def role_text(self, role: str) -> str:
-        """The role's name on screen."""
-        return {"admin": self.tr("admin"), "enroller": self.tr("enroller"), "viewer": self.tr("viewer")}.get(role, role)
 
     def may(self, permission: str) -> bool:
         """True when the logged-in account's role allows ``permission``."""
