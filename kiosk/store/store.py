@@ -100,7 +100,7 @@ class EventInfo:
 
 @dataclass(frozen=True, slots=True)
 class AccountInfo:
-    """An admin account as the rest of the kiosk sees it (never the PIN hash's use outside kiosk.admin)."""
+    """An admin account as stored (``pin_hash`` is read only by kiosk.admin.accounts to check a PIN)."""
 
     name: str
     role: str
