@@ -787,7 +787,8 @@ def check_database(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
                 return CheckResult("database", FAIL, f"no database yet and {folder} is not writable ({why})",
                                    _owner_hint(folder), data)
             return CheckResult("database", WARN, f"no database yet at {db_file}; it is created at first start",
-                               "start the kiosk once, set the admin PIN and enroll people", data)
+                               "kiosk admin setup, then start the kiosk, create the first admin, enroll people",
+                               data)
         # SQLite writes a journal next to the file: both the file and its folder must be writable.
         for target in (db_file, db_file.parent):
             if not os.access(target, os.W_OK):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, inspect, text
@@ -77,8 +77,32 @@ def _v2_to_v3(conn: Connection) -> None:
                       f"kind VARCHAR(20) NOT NULL, at {ts} NOT NULL, PRIMARY KEY (seq, person_id))"))
 
 
+def _v3_to_v4(conn: Connection) -> None:
+    """v4: named admin accounts (the old shared PIN becomes account "admin", which must choose a 6+ digit PIN
+    at its next login) and attendance corrections (void, reassign)."""
+    ts = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    conn.execute(text(f"CREATE TABLE admin_accounts (name VARCHAR(100) PRIMARY KEY, role VARCHAR(20) NOT NULL, "
+                      f"pin_hash TEXT NOT NULL, must_change_pin BOOLEAN NOT NULL, failures INTEGER NOT NULL, "
+                      f"locked_until FLOAT NOT NULL, created_at {ts} NOT NULL, last_login_at {ts})"))
+    for ddl in (f"ALTER TABLE attendance_events ADD COLUMN voided_at {ts}",
+                "ALTER TABLE attendance_events ADD COLUMN void_reason TEXT",
+                "ALTER TABLE attendance_events ADD COLUMN original_person_id INTEGER",
+                "ALTER TABLE attendance_events ADD COLUMN original_person_name VARCHAR(200)",
+                "ALTER TABLE attendance_events ADD COLUMN corrected_by VARCHAR(200)"):
+        conn.execute(text(ddl))
+    row = conn.execute(text("SELECT value FROM settings WHERE key = 'admin_pin'")).first()
+    if row and row[0]:
+        # The same scrypt hash keeps working for the first login; must_change_pin then asks for 6+ digits.
+        conn.execute(text("INSERT INTO admin_accounts (name, role, pin_hash, must_change_pin, failures, "
+                          "locked_until, created_at) VALUES ('admin', 'admin', :h, :t, 0, 0, :now)"),
+                     {"h": row[0], "t": True, "now": datetime.now(UTC).replace(tzinfo=None)
+                      if conn.dialect.name == "sqlite" else datetime.now(UTC)})
+    conn.execute(text("DELETE FROM settings WHERE key IN ('admin_pin', 'admin_pin_failures', "
+                      "'admin_pin_locked_until')"))
+
+
 # from-version -> step to the next version
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def backup_sqlite(db_path: Path, version: int) -> Path:

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Version of the schema this code writes; kiosk.store.migrations upgrades older files to it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def utcnow() -> datetime:
@@ -122,6 +122,34 @@ class AttendanceEvent(Base):
     kind: Mapped[str] = mapped_column(String(20), default="checkin")
     ts: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     similarity: Mapped[float | None] = mapped_column(Float)
+    # Corrections (v4). A voided event stays in the table (admins still see it, marked) but counts for
+    # nothing: exports, the attendance policy and today's totals skip it. A reassigned event carries the
+    # right person in person_id/person_name and keeps whom the kiosk had named in original_*.
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    original_person_id: Mapped[int | None] = mapped_column(Integer)
+    original_person_name: Mapped[str | None] = mapped_column(String(200))
+    corrected_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class AdminAccount(Base):
+    """A named admin (v4): role, scrypt PIN hash and the persisted lockout state.
+
+    In the database, not in a local file, so every kiosk on one database shares the accounts and a
+    lockout cannot be escaped by walking to the next kiosk or restarting this one.
+    """
+
+    __tablename__ = "admin_accounts"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    pin_hash: Mapped[str] = mapped_column(Text)
+    must_change_pin: Mapped[bool] = mapped_column(Boolean, default=False)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # Wall-clock seconds (epoch) until which PIN attempts are refused; 0: not locked.
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditLog(Base):
@@ -137,7 +165,8 @@ class AuditLog(Base):
 
 
 class Setting(Base):
-    """Key/value settings shared by every kiosk on the database (schema version, admin PIN hash, ...)."""
+    """Key/value settings shared by every kiosk on the database (schema version, retention,
+    the setup code's hash, ...)."""
 
     __tablename__ = "settings"
 

@@ -24,6 +24,7 @@ from kiosk.store.db import BUSY_TIMEOUT_MS, create_db_engine, sqlite_path, write
 from kiosk.store.feed import CHANNEL, Change, ChangeBatch, ChangeWatcher, open_watcher
 from kiosk.store.migrations import ensure_schema
 from kiosk.store.schema import (
+    AdminAccount,
     AttendanceEvent,
     AuditLog,
     ChangeCounter,
@@ -80,6 +81,35 @@ class EventInfo:
     kind: str
     ts: datetime
     similarity: float | None
+    # Corrections: voided events count for nothing but stay visible to admins; original_name is whom the
+    # kiosk had named before a reassignment; corrected_by is the account that voided or reassigned it.
+    voided: bool = False
+    void_reason: str | None = None
+    original_person_id: int | None = None
+    original_name: str | None = None
+    corrected_by: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """JSON form (ISO 8601 time)."""
+        return {"id": self.id, "person_id": self.person_id, "name": self.name, "external_id": self.external_id,
+                "group": self.group, "kiosk_id": self.kiosk_id, "kind": self.kind, "ts": self.ts.isoformat(),
+                "similarity": self.similarity, "voided": self.voided, "void_reason": self.void_reason,
+                "original_person_id": self.original_person_id, "original_name": self.original_name,
+                "corrected_by": self.corrected_by}
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    """An admin account as stored (``pin_hash`` is read only by kiosk.admin.accounts to check a PIN)."""
+
+    name: str
+    role: str
+    pin_hash: str
+    must_change_pin: bool
+    failures: int
+    locked_until: float
+    created_at: datetime
+    last_login_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +203,13 @@ def _person_info(p: Person, templates: int) -> PersonInfo:
 
 def _event_info(e: AttendanceEvent) -> EventInfo:
     return EventInfo(e.id, e.person_id, e.person_name, e.external_id, e.group, e.kiosk_id, e.kind, e.ts,
-                     e.similarity)
+                     e.similarity, e.voided_at is not None, e.void_reason, e.original_person_id,
+                     e.original_person_name, e.corrected_by)
+
+
+def _account_info(a: AdminAccount) -> AccountInfo:
+    return AccountInfo(a.name, a.role, a.pin_hash, bool(a.must_change_pin), int(a.failures or 0),
+                       float(a.locked_until or 0.0), a.created_at, a.last_login_at)
 
 
 def _template_row(person_id: int, t: TemplateIn) -> FaceTemplate:
@@ -686,7 +722,9 @@ class Store:
 
     @staticmethod
     def _last_event(s: Session, person_id: int) -> EventInfo | None:
-        q = (select(AttendanceEvent).where(AttendanceEvent.person_id == person_id)
+        # A voided event never happened as far as the policy is concerned.
+        q = (select(AttendanceEvent).where(AttendanceEvent.person_id == person_id,
+                                           AttendanceEvent.voided_at.is_(None))
              .order_by(AttendanceEvent.ts.desc(), AttendanceEvent.id.desc()).limit(1))
         e = s.scalars(q).first()
         return None if e is None else _event_info(e)
@@ -697,15 +735,68 @@ class Store:
             return self._last_event(s, person_id)
 
     def events_between(self, start: datetime, end: datetime, group: str | None = None,
-                       person_id: int | None = None) -> list[EventInfo]:
-        """Events with start <= ts < end, oldest first."""
+                       person_id: int | None = None, include_voided: bool = False) -> list[EventInfo]:
+        """Events with start <= ts < end, oldest first; voided ones only with ``include_voided`` (admin views)."""
         with self._tx() as s:
             q = select(AttendanceEvent).where(AttendanceEvent.ts >= start, AttendanceEvent.ts < end)
+            if not include_voided:
+                q = q.where(AttendanceEvent.voided_at.is_(None))
             if group:
                 q = q.where(AttendanceEvent.group == group)
             if person_id is not None:
                 q = q.where(AttendanceEvent.person_id == person_id)
             return [_event_info(e) for e in s.scalars(q.order_by(AttendanceEvent.ts, AttendanceEvent.id))]
+
+    def get_event(self, event_id: int) -> EventInfo | None:
+        """One attendance event (voided or not), or None."""
+        with self._tx() as s:
+            e = s.get(AttendanceEvent, event_id)
+            return None if e is None else _event_info(e)
+
+    def void_event(self, event_id: int, reason: str, actor: str) -> EventInfo:
+        """Mark an event void (kept, shown to admins, counted nowhere) and audit it with the account."""
+        reason = reason.strip()
+        if not reason:
+            raise StoreError("a reason is required to void an event")
+        with self._tx() as s:
+            e = s.get(AttendanceEvent, event_id)
+            if e is None:
+                raise StoreError(f"no attendance event with id {event_id}")
+            if e.voided_at is not None:
+                raise StoreError(f"event {event_id} is already void")
+            e.voided_at = utcnow()
+            e.void_reason = reason[:1000]
+            e.corrected_by = actor
+            s.add(AuditLog(actor=actor, action="event_voided",
+                           detail=f"event {event_id} ({e.person_name}, {e.ts.isoformat()}) voided: {reason}"))
+            s.flush()
+            return _event_info(e)
+
+    def reassign_event(self, event_id: int, person_id: int, actor: str) -> EventInfo:
+        """Move an event to the right person (name, number and group copied from them); the first person the
+        kiosk named is kept in ``original_*``. Audited with the account."""
+        with self._tx() as s:
+            e = s.get(AttendanceEvent, event_id)
+            if e is None:
+                raise StoreError(f"no attendance event with id {event_id}")
+            if e.voided_at is not None:
+                raise StoreError(f"event {event_id} is void; it cannot be reassigned")
+            p = s.get(Person, person_id)
+            if p is None:
+                raise StoreError(f"no person with id {person_id}")
+            if e.person_id == person_id:
+                raise StoreError(f"event {event_id} already belongs to {p.name}")
+            before = e.person_name
+            if e.original_person_name is None:  # a second reassignment keeps the kiosk's own answer
+                e.original_person_id = e.person_id
+                e.original_person_name = e.person_name
+            e.person_id, e.person_name, e.external_id, e.group = p.id, p.name, p.external_id, p.group
+            e.corrected_by = actor
+            s.add(AuditLog(actor=actor, action="event_reassigned",
+                           detail=f"event {event_id} ({e.ts.isoformat()}) moved from {before} to {p.name} "
+                                  f"(id {p.id})"))
+            s.flush()
+            return _event_info(e)
 
     def purge_events_before(self, cutoff: datetime, actor: str = "retention") -> int:
         """Delete attendance older than ``cutoff`` (retention); returns how many."""
@@ -726,6 +817,62 @@ class Store:
         with self._tx() as s:
             q = select(AuditLog).order_by(AuditLog.ts.desc(), AuditLog.id.desc()).limit(limit)
             return [AuditEntry(a.id, a.ts, a.actor, a.action, a.detail) for a in s.scalars(q)]
+
+    # ------------------------------------------------------------------ admin accounts
+    def list_accounts(self) -> list[AccountInfo]:
+        """Every admin account, by name."""
+        with self._tx() as s:
+            return [_account_info(a) for a in s.scalars(select(AdminAccount).order_by(AdminAccount.name))]
+
+    def get_account(self, name: str) -> AccountInfo | None:
+        """One account, or None."""
+        with self._tx() as s:
+            a = s.get(AdminAccount, name)
+            return None if a is None else _account_info(a)
+
+    def count_accounts(self) -> int:
+        """How many admin accounts exist (0: a fresh kiosk, setup code needed)."""
+        with self._tx() as s:
+            return int(s.scalar(select(func.count()).select_from(AdminAccount)) or 0)
+
+    def add_account(self, name: str, role: str, pin_hash: str, actor: str, must_change_pin: bool = False) -> None:
+        """Create an account (StoreError when the name is taken); audited."""
+        try:
+            with self._tx() as s:
+                if s.get(AdminAccount, name) is not None:
+                    raise StoreError(f"an account named {name!r} already exists")
+                s.add(AdminAccount(name=name, role=role, pin_hash=pin_hash, must_change_pin=must_change_pin,
+                                   failures=0, locked_until=0.0))
+                s.add(AuditLog(actor=actor, action="account_added", detail=f"account {name} ({role})"))
+        except IntegrityError:
+            raise StoreError(f"an account named {name!r} already exists") from None
+
+    def update_account(self, name: str, **values: object) -> None:
+        """Set columns of one account (pin_hash, role, must_change_pin, failures, locked_until, last_login_at)."""
+        with self._tx() as s:
+            n = s.execute(update(AdminAccount).where(AdminAccount.name == name).values(**values)).rowcount
+            if not n:
+                raise StoreError(f"no account named {name!r}")
+
+    def record_account_failure(self, name: str, lock_for: Callable[[int], float], now: float) -> tuple[int, float]:
+        """Count one wrong PIN in one transaction (row locked on PostgreSQL, so two kiosks cannot both count
+        from the same value); ``lock_for(failures)`` gives the delay. Returns (failures, locked_until)."""
+        with self._tx() as s:
+            a = s.scalars(select(AdminAccount).where(AdminAccount.name == name).with_for_update()).first()
+            if a is None:
+                raise StoreError(f"no account named {name!r}")
+            a.failures = int(a.failures or 0) + 1
+            delay = lock_for(a.failures)
+            a.locked_until = now + delay if delay > 0 else 0.0
+            return a.failures, a.locked_until
+
+    def remove_account(self, name: str, actor: str) -> bool:
+        """Delete an account; False when there was none. Audited."""
+        with self._tx() as s:
+            n = s.execute(delete(AdminAccount).where(AdminAccount.name == name)).rowcount
+            if n:
+                s.add(AuditLog(actor=actor, action="account_removed", detail=f"account {name}"))
+            return bool(n)
 
     def get_setting(self, key: str) -> str | None:
         """A shared setting, or None."""
