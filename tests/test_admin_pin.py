@@ -283,7 +283,7 @@ def test_a_forgotten_admin_panel_closes_itself(qtbot, admin_ctx) -> None:
     from kiosk.ui.admin.people import EditPersonDialog
 
     auth = AdminAuth(admin_ctx.store)
-    panel = AdminPanel(admin_ctx.store, lambda: admin_ctx.enroller, auth, None, 0.3, idle_timeout_ms=300)
+    panel = AdminPanel(admin_ctx.store, admin_ctx.people, auth, None, 0.3, idle_timeout_ms=300)
     qtbot.addWidget(panel)
     panel.show()
     assert not panel.add_page.camera_button.isEnabled()  # no camera on this screen

@@ -124,7 +124,7 @@ class AdminController(QObject):
         if self.panel is not None:
             return self.panel
         ctx = self.ctx
-        panel = AdminPanel(ctx.store, lambda: ctx.enroller, self.auth, self._frame_provider(), ctx.threshold,
+        panel = AdminPanel(ctx.store, ctx.people, self.auth, self._frame_provider(), ctx.threshold,
                            ctx.config.attendance.retention_days, self.actor, parent=self.window)
         self.panel = panel
         panel.close_kiosk.connect(self.close_kiosk)
