@@ -108,8 +108,9 @@ def test_every_change_reaches_store_gallery_and_feed(world, pipeline) -> None:
     seq = store.change_seq()
 
     # enroll (from photos): person, templates, consent and audit in one transaction, then the gallery
-    result, rejected = people.enroll_images("Lin-Manuel Miranda", [LIN_PNG], external_id="E-1", group="Cast",
-                                            consent_by="desk", actor="desk")
+    shots, rejected = people.enroller.shots_from_images([LIN_PNG])
+    result = people.enroll("Lin-Manuel Miranda", shots, external_id="E-1", group="Cast", consent_by="desk",
+                           actor="desk")
     lin = result.person_id
     assert rejected == [] and len(result.template_ids) == 1
     assert gallery.match(lin_face).person_id == lin
@@ -118,7 +119,6 @@ def test_every_change_reaches_store_gallery_and_feed(world, pipeline) -> None:
     assert any(a.actor == "desk" and a.action == "enroll" for a in store.audit_log())
 
     # the duplicate check refuses the same face under another name, and writes nothing
-    shots, _ = people.enroller.shots_from_images([LIN_PNG])
     with pytest.raises(DuplicateFaceError) as dup:
         people.enroll("Someone Else", shots)
     assert dup.value.person_id == lin and dup.value.name == "Lin-Manuel Miranda"

@@ -201,15 +201,6 @@ class PeopleService:
             gallery.add(tid, pid, s.face.embedding, name=stored_name)
         return EnrollResult(pid, tuple(tids))
 
-    def enroll_images(self, name: str, images: Sequence[str | Path], external_id: str | None = None,
-                      group: str | None = None, allow_duplicate: bool = False, consent_by: str | None = None,
-                      actor: str = "admin") -> tuple[EnrollResult, list[Rejected]]:
-        """Enroll a person from photo files; returns the result and the photos that gave no usable face."""
-        shots, rejected = self.enroller.shots_from_images(images)
-        if not shots:
-            raise NoFaceError("no usable face in " + "; ".join(f"{r.image}: {r.reason}" for r in rejected))
-        return self.enroll(name, shots, external_id, group, allow_duplicate, consent_by, actor), rejected
-
     def add_shots(self, person_id: int, shots: Sequence[Shot]) -> tuple[int, ...]:
         """More templates for an existing person (one transaction); an inactive person's stay out of the gallery."""
         if not shots:
