@@ -210,8 +210,8 @@ def test_an_admin_voids_and_reassigns_in_the_attendance_view(qtbot, admin_ctx) -
     store = admin_ctx.store
     ann, bo = store.add_person("Ann"), store.add_person("Bo")
     now = datetime.now().astimezone()
-    first = store.record_event(ann, "door", "in", now - timedelta(seconds=2), 0.6)
-    second = store.record_event(ann, "door", "in", now - timedelta(seconds=1), 0.6)
+    first = store.record_event(ann, "door", "in", now - timedelta(seconds=2), 0.6).event_id
+    second = store.record_event(ann, "door", "in", now - timedelta(seconds=1), 0.6).event_id
     page = TodayPage(store, actor="mina", can_correct=True)
     qtbot.addWidget(page)
     page.show()
