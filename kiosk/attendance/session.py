@@ -45,5 +45,7 @@ def open_session(ctx: AppContext) -> KioskSession:
     att = ctx.config.attendance
     kiosk_id = default_kiosk_id(att.kiosk_id)
     recorder = AttendanceRecorder(store, AttendancePolicy(att.policy, float(att.cooldown_s)), kiosk_id)
-    recognizer = FrameRecognizer(pipeline, gallery, recorder, RecognizerSettings.from_config(ctx.config.recognition))
+    liveness, spoof_log = ctx.liveness_parts(kiosk_id)
+    recognizer = FrameRecognizer(pipeline, gallery, recorder, RecognizerSettings.from_config(ctx.config.recognition),
+                                 liveness=liveness, on_spoof=spoof_log)
     return KioskSession(store, gallery, recognizer, recorder, kiosk_id)
