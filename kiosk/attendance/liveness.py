@@ -17,12 +17,9 @@ from typing import Protocol
 
 import numpy as np
 
-from kiosk.vision.liveness import MODES, LivenessSettings, TrackEvidence
+from kiosk.vision.liveness import MODES, SETTING_KEY, LivenessSettings, TrackEvidence
 
 log = logging.getLogger(__name__)
-
-# The admin's choice, stored in the shared settings table (the same for every kiosk on the database).
-SETTING_KEY = "liveness_mode"
 
 
 class Scorer(Protocol):

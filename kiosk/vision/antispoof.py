@@ -101,6 +101,7 @@ class AntiSpoofStatus:
 
     loaded: tuple[str, ...]
     problems: tuple[str, ...]
+    missing: tuple[str, ...] = ()  # file names not found or refused (wrong sha256)
 
     @property
     def complete(self) -> bool:
@@ -125,11 +126,13 @@ class AntiSpoofEnsemble:
         nets: list[MiniFASNet] = []
         loaded: list[str] = []
         problems: list[str] = []
+        missing: list[str] = []
         for spec in antispoof_specs(manifest):
             try:
                 nets.append(MiniFASNet(locator.resolve(spec), spec, threads))
                 loaded.append(spec.id)
             except ModelError as exc:
+                missing.append(spec.file)
                 st = locator.status(spec)
                 if st.status == "missing":
                     problems.append(f"{spec.file} is missing (sha256 {spec.sha256}, from {spec.source})")
@@ -138,7 +141,7 @@ class AntiSpoofEnsemble:
                                     f"found {st.actual_sha256}")
                 else:
                     problems.append(f"{spec.file}: {exc}")
-        return cls(nets, AntiSpoofStatus(tuple(loaded), tuple(problems)))
+        return cls(nets, AntiSpoofStatus(tuple(loaded), tuple(problems), tuple(missing)))
 
     @property
     def available(self) -> bool:

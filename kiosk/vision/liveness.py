@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 MODES = ("off", "passive", "strict")
 LivenessMode = Literal["off", "passive", "strict"]
 VerdictState = Literal["pending", "live", "spoof"]
+# The admin's choice of mode, stored in the shared settings table (the same for every kiosk on the database).
+SETTING_KEY = "liveness_mode"
 # Longest side of the face snapshot kept of an attack (a thumbnail for the audit, not a template).
 SNAPSHOT_PX = 128
 

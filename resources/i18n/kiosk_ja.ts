@@ -146,47 +146,52 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="87" />
+        <location filename="../../kiosk/ui/banner.py" line="88" />
         <source>Please look at the camera to check in</source>
         <translation>カメラを見てチェックインしてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="102" />
+        <location filename="../../kiosk/ui/banner.py" line="103" />
         <source>Nobody is enrolled yet</source>
         <translation>まだ誰も登録されていません</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="103" />
+        <location filename="../../kiosk/ui/banner.py" line="104" />
         <source>Administrator: to add people, press and hold the picture for {seconds} seconds or tap the top-left corner {taps} times</source>
         <translation>管理者の方へ：人を登録するには、映像を{seconds}秒間長押しするか、左上の隅を{taps}回タップしてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="113" />
+        <location filename="../../kiosk/ui/banner.py" line="114" />
         <source>Welcome, {name} — attendance could not be saved, please tell the front desk</source>
         <translation>ようこそ、{name} さん — 出席を記録できませんでした。受付にお知らせください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="117" />
+        <location filename="../../kiosk/ui/banner.py" line="118" />
         <source>Welcome, {name} — checked in {time}</source>
         <translation>ようこそ、{name} さん — {time} にチェックインしました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="119" />
+        <location filename="../../kiosk/ui/banner.py" line="120" />
         <source>Welcome, {name} — IN at {time}</source>
         <translation>ようこそ、{name} さん — {time} 入室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="121" />
+        <location filename="../../kiosk/ui/banner.py" line="122" />
         <source>Goodbye, {name} — OUT at {time}</source>
         <translation>お疲れさまでした、{name} さん — {time} 退室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="123" />
+        <location filename="../../kiosk/ui/banner.py" line="124" />
         <source>Welcome back, {name} — already checked in at {time}</source>
         <translation>おかえりなさい、{name} さん — {time} にチェックイン済みです</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/banner.py" line="132" />
+        <source>Please look at the camera yourself</source>
+        <translation>ご本人がカメラを見てください</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/banner.py" line="140" />
         <source>Not recognised — please see the front desk</source>
         <translation>認識できませんでした — 受付にお越しください</translation>
     </message>
@@ -534,58 +539,78 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="41" />
-        <location filename="../../kiosk/ui/window.py" line="58" />
+        <location filename="../../kiosk/ui/window.py" line="42" />
+        <location filename="../../kiosk/ui/window.py" line="60" />
         <source>Face check-in</source>
         <translation>顔認証チェックイン</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="149" />
+        <location filename="../../kiosk/ui/window.py" line="151" />
         <source>Camera unavailable — reconnecting…</source>
         <translation>カメラを利用できません — 再接続中…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="183" />
+        <location filename="../../kiosk/ui/window.py" line="189" />
+        <source>passive</source>
+        <translation>パッシブ</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="189" />
+        <source>strict</source>
+        <translation>厳格</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="193" />
+        <source>liveness check: {mode}, motion only ({files} missing)</source>
+        <translation>なりすまし検知: {mode}、動きのみ（{files} がありません）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="196" />
+        <source>liveness check: {mode}</source>
+        <translation>なりすまし検知: {mode}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="204" />
         <source>● Camera not responding</source>
         <translation>● カメラが応答しません</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="186" />
+        <location filename="../../kiosk/ui/window.py" line="207" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● カメラを利用できません — {s:.0f} 秒後に再試行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="188" />
+        <location filename="../../kiosk/ui/window.py" line="209" />
         <source>● Camera live</source>
         <translation>● カメラ稼働中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="190" />
+        <location filename="../../kiosk/ui/window.py" line="211" />
         <source>● Video ended</source>
         <translation>● 動画が終了しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="192" />
+        <location filename="../../kiosk/ui/window.py" line="213" />
         <source>● Connecting to the camera…</source>
         <translation>● カメラに接続しています…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="194" />
+        <location filename="../../kiosk/ui/window.py" line="215" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="195" />
+        <location filename="../../kiosk/ui/window.py" line="216" />
         <source>recognition {fps:.0f} fps</source>
         <translation>認識 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="197" />
+        <location filename="../../kiosk/ui/window.py" line="218" />
         <source>people enrolled: {n}</source>
         <translation>登録人数: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="217" />
+        <location filename="../../kiosk/ui/window.py" line="240" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>カメラが応答しません — 映像を待っています…</translation>
     </message>
@@ -796,74 +821,109 @@
 <context>
     <name>PrivacyPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="41" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="43" />
         <source> days</source>
         <translation> 日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="42" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="44" />
         <source>keep forever</source>
         <translation>無期限に保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="47" />
         <source>Save and apply</source>
         <translation>保存して適用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="50" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="52" />
         <source>Keep attendance for</source>
         <translation>出退勤の保存期間</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="54" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="58" />
+        <source>as in the config file</source>
+        <translation>設定ファイルのとおり</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="58" />
+        <source>off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="59" />
+        <source>passive: anti-spoofing networks</source>
+        <translation>パッシブ: なりすまし検知ネットワーク</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <source>strict: networks and head motion</source>
+        <translation>厳格: ネットワークと頭の動き</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="63" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="68" />
+        <source>Photo and screen check</source>
+        <translation>写真・画面によるなりすまし検知</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="72" />
         <source>Change admin PIN…</source>
         <translation>管理者 PIN を変更…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="63" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="81" />
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="66" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Audit log</source>
         <translation>監査ログ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="70" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="88" />
         <source>Privacy</source>
         <translation>プライバシー</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="88" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="108" />
         <source>Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).</source>
         <translation>{days} 日より古い出退勤記録は毎日削除されます。今回の削除: {n} 件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="91" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="111" />
         <source>Attendance is kept forever.</source>
         <translation>出退勤記録は無期限に保存されます。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="119" />
+        <source>Saved: every kiosk on this database uses it within a few seconds.</source>
+        <translation>保存しました。このデータベースのすべての端末で数秒以内に有効になります。</translation>
     </message>
 </context>
 <context>
@@ -980,9 +1040,14 @@
 <context>
     <name>VideoView</name>
     <message>
-        <location filename="../../kiosk/ui/video_view.py" line="152" />
+        <location filename="../../kiosk/ui/video_view.py" line="153" />
         <source>Unknown</source>
         <translation>未登録</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/video_view.py" line="155" />
+        <source>Not live</source>
+        <translation>本人ではありません</translation>
     </message>
 </context>
 <context>

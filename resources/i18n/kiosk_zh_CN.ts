@@ -146,47 +146,52 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="87" />
+        <location filename="../../kiosk/ui/banner.py" line="88" />
         <source>Please look at the camera to check in</source>
         <translation>请看向摄像头签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="102" />
+        <location filename="../../kiosk/ui/banner.py" line="103" />
         <source>Nobody is enrolled yet</source>
         <translation>尚未登记任何人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="103" />
+        <location filename="../../kiosk/ui/banner.py" line="104" />
         <source>Administrator: to add people, press and hold the picture for {seconds} seconds or tap the top-left corner {taps} times</source>
         <translation>管理员：如需添加人员，请长按画面{seconds}秒，或连续点击左上角{taps}次</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="113" />
+        <location filename="../../kiosk/ui/banner.py" line="114" />
         <source>Welcome, {name} — attendance could not be saved, please tell the front desk</source>
         <translation>欢迎，{name} — 考勤未能保存，请告知前台</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="117" />
+        <location filename="../../kiosk/ui/banner.py" line="118" />
         <source>Welcome, {name} — checked in {time}</source>
         <translation>欢迎，{name} — {time} 已签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="119" />
+        <location filename="../../kiosk/ui/banner.py" line="120" />
         <source>Welcome, {name} — IN at {time}</source>
         <translation>欢迎，{name} — {time} 进入</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="121" />
+        <location filename="../../kiosk/ui/banner.py" line="122" />
         <source>Goodbye, {name} — OUT at {time}</source>
         <translation>再见，{name} — {time} 离开</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="123" />
+        <location filename="../../kiosk/ui/banner.py" line="124" />
         <source>Welcome back, {name} — already checked in at {time}</source>
         <translation>欢迎回来，{name} — 已于 {time} 签到</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/banner.py" line="132" />
+        <source>Please look at the camera yourself</source>
+        <translation>请本人看向摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/banner.py" line="140" />
         <source>Not recognised — please see the front desk</source>
         <translation>未能识别 — 请到前台登记</translation>
     </message>
@@ -534,58 +539,78 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="41" />
-        <location filename="../../kiosk/ui/window.py" line="58" />
+        <location filename="../../kiosk/ui/window.py" line="42" />
+        <location filename="../../kiosk/ui/window.py" line="60" />
         <source>Face check-in</source>
         <translation>人脸签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="149" />
+        <location filename="../../kiosk/ui/window.py" line="151" />
         <source>Camera unavailable — reconnecting…</source>
         <translation>摄像头不可用 — 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="183" />
+        <location filename="../../kiosk/ui/window.py" line="189" />
+        <source>passive</source>
+        <translation>被动</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="189" />
+        <source>strict</source>
+        <translation>严格</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="193" />
+        <source>liveness check: {mode}, motion only ({files} missing)</source>
+        <translation>活体检测：{mode}，仅动作检测（缺少 {files}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="196" />
+        <source>liveness check: {mode}</source>
+        <translation>活体检测：{mode}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="204" />
         <source>● Camera not responding</source>
         <translation>● 摄像头无响应</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="186" />
+        <location filename="../../kiosk/ui/window.py" line="207" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● 摄像头不可用 — {s:.0f} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="188" />
+        <location filename="../../kiosk/ui/window.py" line="209" />
         <source>● Camera live</source>
         <translation>● 摄像头已连接</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="190" />
+        <location filename="../../kiosk/ui/window.py" line="211" />
         <source>● Video ended</source>
         <translation>● 视频已结束</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="192" />
+        <location filename="../../kiosk/ui/window.py" line="213" />
         <source>● Connecting to the camera…</source>
         <translation>● 正在连接摄像头…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="194" />
+        <location filename="../../kiosk/ui/window.py" line="215" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="195" />
+        <location filename="../../kiosk/ui/window.py" line="216" />
         <source>recognition {fps:.0f} fps</source>
         <translation>识别 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="197" />
+        <location filename="../../kiosk/ui/window.py" line="218" />
         <source>people enrolled: {n}</source>
         <translation>已登记人数：{n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="217" />
+        <location filename="../../kiosk/ui/window.py" line="240" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>摄像头无响应 — 正在等待画面…</translation>
     </message>
@@ -796,74 +821,109 @@
 <context>
     <name>PrivacyPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="41" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="43" />
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="42" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="44" />
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="47" />
         <source>Save and apply</source>
         <translation>保存并应用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="50" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="52" />
         <source>Keep attendance for</source>
         <translation>考勤保留期限</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="54" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="58" />
+        <source>as in the config file</source>
+        <translation>按配置文件</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="58" />
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="59" />
+        <source>passive: anti-spoofing networks</source>
+        <translation>被动：防伪神经网络</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <source>strict: networks and head motion</source>
+        <translation>严格：神经网络和头部动作</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="63" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="68" />
+        <source>Photo and screen check</source>
+        <translation>照片和屏幕防伪检测</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="72" />
         <source>Change admin PIN…</source>
         <translation>更改管理员 PIN…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="63" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="81" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="66" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="70" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="88" />
         <source>Privacy</source>
         <translation>隐私</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="88" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="108" />
         <source>Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).</source>
         <translation>超过 {days} 天的考勤记录每天删除。本次删除：{n} 条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="91" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="111" />
         <source>Attendance is kept forever.</source>
         <translation>考勤记录将永久保留。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="119" />
+        <source>Saved: every kiosk on this database uses it within a few seconds.</source>
+        <translation>已保存：使用此数据库的所有终端将在几秒内生效。</translation>
     </message>
 </context>
 <context>
@@ -980,9 +1040,14 @@
 <context>
     <name>VideoView</name>
     <message>
-        <location filename="../../kiosk/ui/video_view.py" line="152" />
+        <location filename="../../kiosk/ui/video_view.py" line="153" />
         <source>Unknown</source>
         <translation>未登记</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/video_view.py" line="155" />
+        <source>Not live</source>
+        <translation>非真人</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,4 @@
-"""Privacy: how long attendance is kept, the admin PIN, and the audit log of admin actions."""
+"""Privacy: how long attendance is kept, the presentation-attack check, the admin PIN, and the audit log."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import UTC
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.admin.liveness import liveness_setting, set_liveness_mode
 from kiosk.admin.pin import AdminAuth
 from kiosk.admin.retention import apply_retention, retention_days, set_retention_days
 from kiosk.store import AuditEntry, Store
@@ -51,6 +53,22 @@ class PrivacyPage(QWidget):
         keep.addWidget(self.days)
         keep.addWidget(self.apply_button)
         keep.addStretch(1)
+        # The presentation-attack check of every kiosk on this database ("" = each kiosk's config file).
+        self.liveness = QComboBox(self)
+        for mode, text in (("", self.tr("as in the config file")), ("off", self.tr("off")),
+                           ("passive", self.tr("passive: anti-spoofing networks")),
+                           ("strict", self.tr("strict: networks and head motion"))):
+            self.liveness.addItem(text, mode)
+        self.liveness.setCurrentIndex(max(0, self.liveness.findData(liveness_setting(store))))
+        self.liveness_button = QPushButton(self.tr("Save"), self)
+        self.liveness_button.clicked.connect(self.save_liveness)
+        self.liveness_message = QLabel(self)
+        self.liveness_message.setWordWrap(True)
+        spoof = QHBoxLayout()
+        spoof.addWidget(QLabel(self.tr("Photo and screen check"), self))
+        spoof.addWidget(self.liveness)
+        spoof.addWidget(self.liveness_button)
+        spoof.addStretch(1)
         self.pin_button = QPushButton(self.tr("Change admin PIN…"), self)
         self.pin_button.clicked.connect(self.change_pin)
         self.table = QTableWidget(0, 4, self)
@@ -70,6 +88,8 @@ class PrivacyPage(QWidget):
         layout.addWidget(set_role(QLabel(self.tr("Privacy"), self), "title"))
         layout.addLayout(keep)
         layout.addWidget(self.retention_message)
+        layout.addLayout(spoof)
+        layout.addWidget(self.liveness_message)
         pin_row = QHBoxLayout()
         pin_row.addWidget(self.pin_button)
         pin_row.addStretch(1)
@@ -91,6 +111,14 @@ class PrivacyPage(QWidget):
             self.retention_message.setText(self.tr("Attendance is kept forever."))
         self.refresh_audit()
         return n
+
+    def save_liveness(self) -> str:
+        """Store the chosen presentation-attack check (audited); the kiosks follow within seconds."""
+        mode = str(self.liveness.currentData() or "")
+        set_liveness_mode(self.store, mode, actor=self.actor)
+        self.liveness_message.setText(self.tr("Saved: every kiosk on this database uses it within a few seconds."))
+        self.refresh_audit()
+        return mode
 
     def change_pin(self) -> None:
         """Set a new admin PIN (typed twice)."""
