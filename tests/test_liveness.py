@@ -305,3 +305,38 @@ def test_spoof_log_and_retention(tmp_path, monkeypatch) -> None:
     assert not old.exists() and path.is_file()
     assert purge_snapshots(tmp_path / "spoof", max_files=0) == 1 and not path.exists()
     store.close()
+
+
+def test_doctor_names_each_missing_network_and_its_sha256(tmp_path) -> None:
+    from kiosk.context import AppContext, Overrides
+    from kiosk.doctor import DoctorOptions, run_check
+
+    empty = tmp_path / "models"
+    empty.mkdir()
+    ctx = AppContext(Overrides(home=str(tmp_path / "home"), model_dir=str(empty), liveness="strict"))
+    r = run_check("liveness", ctx, DoctorOptions())
+    assert r.status == "warn" and "motion cue works alone" in r.detail and r.fix
+    for spec in (ctx.manifest.get("minifasnet_v2"), ctx.manifest.get("minifasnet_v1se")):
+        assert spec.file in r.detail and spec.sha256 in r.detail
+    off = run_check("liveness", AppContext(Overrides(home=str(tmp_path / "home"), model_dir=str(empty),
+                                                     liveness="off")), DoctorOptions())
+    assert off.status == "ok" and "off" in off.detail
+
+
+def test_window_shows_the_red_banner_and_no_welcome(qtbot) -> None:
+    from kiosk.attendance.recognizer import FrameResult, SpoofFace, TrackView
+    from kiosk.ui.window import KioskWindow
+    from kiosk.vision.liveness import LivenessVerdict
+
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    window.set_liveness("strict", ("4_0_0_80x80_MiniFASNetV1SE.onnx",))
+    assert "4_0_0_80x80_MiniFASNetV1SE.onnx" in window.status_text()
+    seen = []
+    window.spoof_seen.connect(seen.append)
+    sf = SpoofFace(4, 20, 0.7, 0.7, LivenessVerdict("spoof", "no_parallax"), (10, 10, 90, 90), 1, "Ada")
+    window._on_result(FrameResult(20, 0.7, (TrackView(4, (10, 10, 90, 90), "spoof"),), spoofs=(sf,)))
+    assert window.banner.kind == "spoof" and window.banner.plain_text == "Please look at the camera yourself"
+    assert seen == [sf] and window.view._label(TrackView(4, (0, 0, 1, 1), "spoof")) == "Not live"
+    window.set_liveness("off")
+    assert "liveness" not in window.status_text()
