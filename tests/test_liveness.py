@@ -282,13 +282,14 @@ def test_config_section_and_precedence(tmp_path) -> None:
 def test_spoof_log_and_retention(tmp_path, monkeypatch) -> None:
     from datetime import datetime, timedelta
 
+    from kiosk import paths
     from kiosk.admin.retention import apply_retention
     from kiosk.attendance.recognizer import SpoofFace
     from kiosk.attendance.spoof_log import SpoofLog, purge_snapshots
     from kiosk.store import Store
     from kiosk.vision.liveness import LivenessVerdict
 
-    monkeypatch.setenv("KIOSK_HOME", str(tmp_path))
+    monkeypatch.setattr(paths, "_home_override", tmp_path)  # `kiosk --home` of an earlier test set it
     store = Store.open(f"sqlite:///{tmp_path / 'k.sqlite3'}")
     now = datetime.now().astimezone()
     log = SpoofLog(store, "k1", clock=lambda: now)

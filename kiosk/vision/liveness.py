@@ -46,6 +46,8 @@ LivenessMode = Literal["off", "passive", "strict"]
 VerdictState = Literal["pending", "live", "spoof"]
 # The admin's choice of mode, stored in the shared settings table (the same for every kiosk on the database).
 SETTING_KEY = "liveness_mode"
+# Keypoint frames a track keeps for the motion cue (strict decides within a second: ~30 frames).
+MAX_FRAMES = 90
 # Longest side of the face snapshot kept of an attack (a thumbnail for the audit, not a template).
 SNAPSHOT_PX = 128
 
@@ -124,8 +126,12 @@ class TrackEvidence:
         self._parallax_v = 0.0
 
     def add_detection(self, det: Detection) -> None:
-        """Remember a frame's keypoints (profile views are left out: their quadrilateral is degenerate)."""
-        if usable(det.kps, det.width):
+        """Remember a frame's keypoints (profile views are left out: their quadrilateral is degenerate).
+
+        Only while the verdict is pending, and at most MAX_FRAMES of them: a person who stays in front of
+        the kiosk for an hour must not grow the list (nor the pairwise fit, quadratic in its length).
+        """
+        if self.verdict.state == "pending" and len(self.kps) < MAX_FRAMES and usable(det.kps, det.width):
             self.kps.append(np.asarray(det.kps, np.float64).copy())
 
     def add_score(self, score: float | None) -> None:
