@@ -24,8 +24,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kiosk.modelzoo.dlib_convert import default_dat_path, ensure_dlib_onnx  # noqa: E402
 from kiosk.modelzoo.manifest import load_manifest  # noqa: E402
-from kiosk.vision.dlib_convert import default_dat_path, ensure_dlib_onnx  # noqa: E402
 from kiosk.vision.embedder import FaceEmbedder  # noqa: E402
 from kiosk.vision.image_io import read_image  # noqa: E402
 

@@ -36,11 +36,11 @@ SHAPE_5 = "shape_predictor_5_face_landmarks.dat"  # dlib's 5-point model, beside
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kiosk.modelzoo.dlib_convert import default_dat_path  # noqa: E402
 from kiosk.modelzoo.locate import ModelLocator, default_model_dirs  # noqa: E402
 from kiosk.modelzoo.manifest import load_manifest  # noqa: E402
 from kiosk.vision.align import similarity_transform  # noqa: E402
 from kiosk.vision.detector import create_detector  # noqa: E402
-from kiosk.vision.dlib_convert import default_dat_path  # noqa: E402
 
 LFW = Path("/work/shared/data/lfw/lfw-deepfunneled")
 SIZE, PADDING = 150, 0.25

@@ -28,10 +28,10 @@ SHAPE_5 = "shape_predictor_5_face_landmarks.dat"  # dlib's 5-point model, beside
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kiosk.modelzoo.dlib_convert import default_dat_path  # noqa: E402
 from kiosk.modelzoo.locate import ModelLocator, default_model_dirs  # noqa: E402
 from kiosk.modelzoo.manifest import load_manifest  # noqa: E402
 from kiosk.vision.align import ALIGNERS, similarity_transform, warp_face  # noqa: E402
-from kiosk.vision.dlib_convert import default_dat_path  # noqa: E402
 from kiosk.vision.image_io import read_image  # noqa: E402
 from kiosk.vision.pipeline import FacePipeline, PipelineOptions  # noqa: E402
 

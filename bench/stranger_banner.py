@@ -20,7 +20,6 @@ from pathlib import Path
 import cv2
 
 from kiosk.attendance.recognizer import RecognizerSettings
-from kiosk.attendance.session import open_session
 from kiosk.attendance.stranger import StrangerRule
 from kiosk.config import RecognitionConfig
 from kiosk.context import AppContext, Overrides
@@ -48,7 +47,7 @@ def run(pipeline, frames: list, fps: float, portrait: Path | None, rule: Strange
     with tempfile.TemporaryDirectory() as home:
         ctx = AppContext(Overrides(home=home, model_dir=str(SHARED / "models")))
         ctx.__dict__["pipeline"] = pipeline  # load the models once for every run
-        session = open_session(ctx)
+        session = ctx.open_session()
         if portrait is not None:
             face = pipeline.largest_face(read_image(portrait))
             pid = session.store.add_person(portrait.stem)

@@ -22,9 +22,10 @@ from kiosk.modelzoo.manifest import Manifest, ModelSpec, Pack, load_manifest
 
 if TYPE_CHECKING:
     from kiosk.attendance.liveness import LivenessGate
+    from kiosk.attendance.session import KioskSession
     from kiosk.attendance.spoof_log import SpoofLog
     from kiosk.enrollment import Enroller
-    from kiosk.gallery import Gallery
+    from kiosk.gallery import FeedFollower, Gallery
     from kiosk.reembed import ReembedProgress, ReembedResult
     from kiosk.store import Store
     from kiosk.vision.antispoof import AntiSpoofEnsemble
@@ -245,11 +246,37 @@ class AppContext:
         return gallery
 
     @cached_property
+    def gallery_follower(self) -> FeedFollower:
+        """Keeps :attr:`gallery` in step with the database's change feed (not started: see follow_changes)."""
+        from kiosk.gallery import FeedFollower
+
+        return FeedFollower(self.gallery, self.store)
+
+    def follow_changes(self) -> FeedFollower:
+        """Start following the change feed (once): what a running kiosk (the window, ``kiosk run``) does, so
+        that people enrolled, changed or removed anywhere on this database are seen within about a second.
+        One-shot commands do not need it: their gallery is brought in line at startup."""
+        follower = self.gallery_follower
+        follower.start()
+        return follower
+
+    @cached_property
     def enroller(self) -> Enroller:
         """Enrollment service (photos, camera shots)."""
         from kiosk.enrollment import Enroller
 
         return Enroller(self.pipeline, self.store, self.gallery, float(self.config.recognition.min_face_px))
+
+    def open_session(self) -> KioskSession:
+        """The store, the ready gallery and a recognizer recording attendance as the config says
+        (the window and ``kiosk run``). The context still owns the store and gallery (``close()``)."""
+        from kiosk.attendance.policy import default_kiosk_id
+        from kiosk.attendance.session import open_session
+
+        pipeline = self.pipeline  # load models first: onnxruntime must be imported before usearch
+        liveness, spoof_log = self.liveness_parts(default_kiosk_id(self.config.attendance.kiosk_id))
+        return open_session(pipeline, self.store, self.gallery, self.config.attendance, self.config.recognition,
+                            self.follow_changes(), liveness, spoof_log)
 
     # -- liveness (presentation-attack detection) ------------------------------------------------------
     @cached_property
@@ -259,12 +286,10 @@ class AppContext:
 
         return AntiSpoofEnsemble.load(self.manifest, self.locator, threads=1)
 
-    def liveness_mode(self, read_setting: bool = True) -> str:
-        """The liveness mode in force: ``--liveness``, else the admin's setting, else ``[liveness] mode``."""
-        from kiosk.attendance.liveness import ModeSource
-
-        reader = self.store.get_setting if read_setting and not self.overrides.liveness else None
-        return ModeSource(self.overrides.liveness, self.config.liveness.mode, reader)()
+    @property
+    def liveness_override(self) -> str | None:
+        """``--liveness`` of this run, or None (the admin setting, else the config, decides)."""
+        return self.overrides.liveness
 
     def liveness_parts(self, kiosk_id: str) -> tuple[LivenessGate, SpoofLog]:
         """The recognizer's liveness gate (its mode followed live from the admin setting) and the log of attacks.
@@ -293,7 +318,9 @@ class AppContext:
         return gate, spoof_log
 
     def close(self) -> None:
-        """Flush the gallery and release the database."""
+        """Stop following the change feed, flush the gallery and release the database."""
+        if "gallery_follower" in self.__dict__:
+            self.gallery_follower.stop()
         if "gallery" in self.__dict__:
             self.gallery.close()
         if "store" in self.__dict__:

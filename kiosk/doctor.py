@@ -20,16 +20,88 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kiosk import __version__, paths, qtdeps
 from kiosk.errors import ModelError
 from kiosk.store import Store
 
 if TYPE_CHECKING:
-    from kiosk.context import AppContext
+    from kiosk.config import Config
+    from kiosk.modelzoo.locate import ModelLocator
+    from kiosk.modelzoo.manifest import Manifest, ModelSpec, Pack
+    from kiosk.vision.pipeline import FacePipeline
 
 T = TypeVar("T")
+
+
+class DoctorContext(Protocol):
+    """What the checks read of the kiosk's set-up; ``kiosk.context.AppContext`` provides it.
+
+    A protocol, not the composition root itself: the doctor is a service below it and must not import
+    it (import-linter's layers). Any member may raise (a model that does not load, say): the checks
+    catch it and report it.
+    """
+
+    @property
+    def config(self) -> Config:
+        """The config in use (the defaults when the file is broken: see ``config_error``)."""
+
+    @property
+    def config_path(self) -> Path:
+        """Where the config file is (or would be)."""
+
+    @property
+    def config_error(self) -> str | None:
+        """Why the config file could not be used, or None."""
+
+    @property
+    def pack(self) -> Pack:
+        """The active model pack."""
+
+    @property
+    def manifest(self) -> Manifest:
+        """The model manifest."""
+
+    @property
+    def locator(self) -> ModelLocator:
+        """Finds and verifies model files."""
+
+    @property
+    def detector_id(self) -> str:
+        """Manifest id of the detector that runs."""
+
+    @property
+    def embedder_id(self) -> str:
+        """Manifest id of the embedder that runs."""
+
+    @property
+    def embedder_spec(self) -> ModelSpec:
+        """Manifest entry of the active embedder."""
+
+    @property
+    def match_threshold(self) -> float:
+        """1:N identification threshold."""
+
+    @property
+    def match_margin(self) -> float:
+        """Lead over the runner-up person needed to name someone."""
+
+    @property
+    def pipeline(self) -> FacePipeline:
+        """The recognition pipeline (loads the models on first use)."""
+
+    @property
+    def database_url(self) -> str:
+        """The database the kiosk uses."""
+
+    @property
+    def gallery_index_path(self) -> Path:
+        """The persisted gallery index of the active embedder for this database."""
+
+    @property
+    def liveness_override(self) -> str | None:
+        """``--liveness`` of this run (over the admin setting and the config), or None."""
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -182,7 +254,7 @@ def _cpu_flags() -> tuple[set[str], str]:
     return set(), platform.processor()
 
 
-def check_cpu(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def check_cpu(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """Cores, AVX2/AVX-512, platform and ONNX Runtime's providers."""
     cores = os.cpu_count() or 1
     flags, model = _cpu_flags()
@@ -254,7 +326,7 @@ def _total_ram_gb() -> float | None:
     return None
 
 
-def check_memory(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def check_memory(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """Installed RAM against the 4 GB minimum."""
     total = _total_ram_gb()
     if total is None:
@@ -287,7 +359,7 @@ def _owner_hint(path: Path) -> str:
     return "give the kiosk's user write access to it, or set KIOSK_HOME to a writable folder"
 
 
-def check_data_home(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def check_data_home(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """The data home exists (or can be created) and is writable."""
     home = paths.home_dir()
     data = {"home": str(home), "config": str(ctx.config_path), "logs": str(paths.log_dir()),
@@ -304,7 +376,7 @@ def check_data_home(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
     return CheckResult("data_home", OK, f"{home}{state} is writable; {config}", "", data)
 
 
-def check_disk(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def check_disk(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """Free space where the database, crops and logs go."""
     where = _existing_ancestor(paths.home_dir())
     usage = shutil.disk_usage(where)
@@ -336,7 +408,7 @@ def _qt_platform_plugins() -> list[str]:
     return []
 
 
-def check_window(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def check_window(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """The kiosk window's code and Qt with a usable platform plugin are installed (not started)."""
     if importlib.util.find_spec("PySide6") is None:
         return CheckResult("window", FAIL, "PySide6 (Qt) is not installed: the kiosk window cannot open",
@@ -368,7 +440,7 @@ def _qt_platform_in_use() -> str:
     return first.split(":")[0].strip().lower()
 
 
-def check_qt_libs(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def check_qt_libs(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """The system libraries of Qt's X11 (xcb) plugin are present (Linux), asked of the dynamic loader.
 
     Checked whatever QT_QPA_PLATFORM says: it is about whether a real screen would work. A missing
@@ -527,7 +599,7 @@ def _camera_sources(opts: DoctorOptions) -> tuple[list[tuple[int, str]], list[st
     return found[: opts.max_cameras], problems
 
 
-def check_cameras(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def check_cameras(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """Open each camera (or the configured file/stream) briefly: resolution and frame rate."""
     cam = ctx.config.camera
     source = cam.source.strip()
@@ -607,7 +679,7 @@ def _check_configured_source(source: str, width: int, height: int, fps: int, opt
 
 # --- models --------------------------------------------------------------------------------------
 
-def check_models(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def check_models(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """The active pack's files are present and match their sha256; the pipeline loads."""
     pack = ctx.pack
     data: dict[str, Any] = {"pack": pack.name, "model_dirs": [f"{d} ({label})" for label, d in ctx.locator.dirs]}
@@ -674,7 +746,7 @@ def check_models(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
     return CheckResult("models", OK, detail, "", data)
 
 
-def check_liveness(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def check_liveness(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """The presentation-attack check: its mode, and each anti-spoofing network file (named with its sha256).
 
     With liveness on, a missing or altered network file is a warning (the motion cue works alone, and
@@ -683,10 +755,10 @@ def check_liveness(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
     from kiosk.vision.antispoof import antispoof_specs
     from kiosk.vision.liveness import MODES, SETTING_KEY
 
-    mode = ctx.overrides.liveness or ctx.config.liveness.mode
+    mode = ctx.liveness_override or ctx.config.liveness.mode
     note = ""
     db_file = _sqlite_path(ctx.database_url)
-    if not ctx.overrides.liveness and (db_file is None or db_file.exists()):
+    if not ctx.liveness_override and (db_file is None or db_file.exists()):
         try:  # the admin's choice (kiosk admin liveness, the admin panel) overrides the config's
             store = _open_store(ctx.database_url, opts)
             try:
@@ -751,7 +823,7 @@ def _open_store(url: str, opts: DoctorOptions) -> Store:
     return _with_timeout(lambda: Store.open(url), opts.database_timeout_s)
 
 
-def check_database(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def check_database(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """The database opens and is writable; its schema version and how many people it holds."""
     url = ctx.database_url
     shown = _safe_url(url)
@@ -766,7 +838,8 @@ def check_database(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
                 return CheckResult("database", FAIL, f"no database yet and {folder} is not writable ({why})",
                                    _owner_hint(folder), data)
             return CheckResult("database", WARN, f"no database yet at {db_file}; it is created at first start",
-                               "start the kiosk once, set the admin PIN and enroll people", data)
+                               "kiosk admin setup, then start the kiosk, create the first admin, enroll people",
+                               data)
         # SQLite writes a journal next to the file: both the file and its folder must be writable.
         for target in (db_file, db_file.parent):
             if not os.access(target, os.W_OK):
@@ -799,11 +872,11 @@ def check_database(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
     return CheckResult("database", OK, detail, "", data)
 
 
-def _gallery_index_path(ctx: AppContext, model_id: str) -> Path:
+def _gallery_index_path(ctx: DoctorContext, model_id: str) -> Path:
     return ctx.gallery_index_path
 
 
-def check_gallery(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def check_gallery(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """The search index agrees with the database (same template fingerprint and count)."""
     from kiosk.gallery import Gallery
 
@@ -873,7 +946,7 @@ def _templates_left_behind(store: Store, model_id: str, detail: str, data: dict[
 
 # --- runner --------------------------------------------------------------------------------------
 
-def check_config(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def check_config(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """The config file parses and every value is valid."""
     if ctx.config_error:
         return CheckResult("config", FAIL, ctx.config_error + " (the checks below used the defaults)",
@@ -883,7 +956,7 @@ def check_config(ctx: AppContext, opts: DoctorOptions) -> CheckResult:
     return CheckResult("config", OK, f"{ctx.config_path} is valid")
 
 
-CHECKS: dict[str, Callable[[AppContext, DoctorOptions], CheckResult]] = {
+CHECKS: dict[str, Callable[[DoctorContext, DoctorOptions], CheckResult]] = {
     "config": check_config,
     "cpu": check_cpu,
     "memory": check_memory,
@@ -899,7 +972,7 @@ CHECKS: dict[str, Callable[[AppContext, DoctorOptions], CheckResult]] = {
 }
 
 
-def run_check(name: str, ctx: AppContext, opts: DoctorOptions) -> CheckResult:
+def run_check(name: str, ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     """One check; an unexpected exception becomes a failed result instead of a crash."""
     try:
         return CHECKS[name](ctx, opts)
@@ -908,7 +981,7 @@ def run_check(name: str, ctx: AppContext, opts: DoctorOptions) -> CheckResult:
                            "report this with the output of `kiosk doctor --json`")
 
 
-def run_doctor(ctx: AppContext, opts: DoctorOptions | None = None) -> DoctorReport:
+def run_doctor(ctx: DoctorContext, opts: DoctorOptions | None = None) -> DoctorReport:
     """Run every check not in ``opts.skip``, in a fixed order."""
     opts = opts or DoctorOptions()
     start = time.perf_counter()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from kiosk.admin.pin import AdminAuth
+from kiosk.admin.accounts import Accounts
 from kiosk.store import Store
 
 
@@ -20,26 +20,39 @@ def _kiosk(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProce
                           env=env, timeout=120)
 
 
-def test_pin_reset_unlock_status_and_audit(tmp_path: Path) -> None:
+def test_setup_add_list_pin_reset_unlock_remove_status_and_audit(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    bad = _kiosk(home, "admin", "set-pin", "--pin-stdin", stdin="12\n")
-    assert bad.returncode == 1 and "4 to 8 digits" in bad.stderr and "Traceback" not in bad.stderr
-    assert _kiosk(home, "admin", "set-pin", "--pin-stdin", stdin="97531\n").returncode == 0
-
+    code = run_cli("admin", "setup", home=home)
+    assert code.returncode == 0 and "setup code:" in code.stdout
+    digits = code.stdout.split("setup code:")[1].split("\n")[0].replace(" ", "")
     store = Store.open(f"sqlite:///{home / 'kiosk.sqlite3'}")
-    auth = AdminAuth(store)
-    assert auth.check("97531").ok
-    for _ in range(5):
-        auth.check("00000")
-    assert auth.lock_remaining() > 0
-    status = json.loads(run_cli("admin", "status", "--json", home=home).stdout)
-    assert status["pin_set"] and status["locked_for_s"] > 250
+    accounts = Accounts(store)
+    assert len(digits) == 10 and accounts.check_setup_code(digits)
+    bad = _kiosk(home, "admin", "add", "ann", "--role", "admin", "--pin-stdin", stdin="1234\n")
+    assert bad.returncode == 1 and "6 to 12 digits" in bad.stderr and "Traceback" not in bad.stderr
+    assert _kiosk(home, "admin", "add", "ann", "--role", "admin", "--pin-stdin", stdin="975310\n").returncode == 0
+    assert run_cli("admin", "add", "val", "--role", "viewer", "--pin", "555555", home=home).returncode == 0
+    # Accounts exist now: no more setup codes (kiosk admin add is the way).
+    again = run_cli("admin", "setup", home=home)
+    assert again.returncode == 1 and "admin add" in again.stderr
+    listed = json.loads(run_cli("admin", "list", "--json", home=home).stdout)["accounts"]
+    assert [(a["name"], a["role"]) for a in listed] == [("ann", "admin"), ("val", "viewer")]
 
-    assert run_cli("admin", "unlock", home=home).returncode == 0
-    assert auth.lock_remaining() == 0 and auth.check("97531").ok
+    assert accounts.login("ann", "975310").ok
+    for _ in range(6):
+        accounts.login("ann", "000000")
+    assert accounts.lock_remaining("ann") > 0
+    status = json.loads(run_cli("admin", "status", "--json", home=home).stdout)
+    assert status["accounts"] == 2 and status["locked"] == ["ann"]
+    assert run_cli("admin", "unlock", "ann", home=home).returncode == 0
+    assert accounts.lock_remaining("ann") == 0 and accounts.login("ann", "975310").ok
     # A forgotten PIN: reset on the machine; the old one stops working.
-    assert _kiosk(home, "admin", "set-pin", "--pin-stdin", stdin="2468\n").returncode == 0
-    assert not auth.check("97531").ok and auth.check("2468").ok
+    assert _kiosk(home, "admin", "set-pin", "ann", "--pin-stdin", stdin="246800\n").returncode == 0
+    assert not accounts.login("ann", "975310").ok and accounts.login("ann", "246800").ok
+    last = run_cli("admin", "remove", "ann", home=home)
+    assert last.returncode == 1 and "last admin" in last.stderr
+    assert run_cli("admin", "remove", "val", home=home).returncode == 0
+    assert accounts.names() == ["ann"]
     store.close()
 
     out = json.loads(run_cli("admin", "retention", "--days", "14", "--json", home=home).stdout)
@@ -47,4 +60,6 @@ def test_pin_reset_unlock_status_and_audit(tmp_path: Path) -> None:
     audit = json.loads(run_cli("admin", "audit", "--json", "--limit", "100", home=home).stdout)["audit"]
     actions = [a["action"] for a in audit]
     assert actions[0] == "retention_changed"
-    assert {"admin_pin_set", "admin_pin_changed", "admin_lockout", "admin_unlock", "admin_login"} <= set(actions)
+    assert {"setup_code_issued", "account_added", "account_pin_changed", "admin_lockout", "account_unlock",
+            "admin_login", "account_removed"} <= set(actions)
+    assert {a["actor"] for a in audit if a["action"] in ("admin_login", "admin_lockout")} == {"ann"}

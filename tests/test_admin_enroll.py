@@ -233,7 +233,10 @@ def test_the_preview_draws_each_box_on_the_frame_it_was_found_on(qtbot, tmp_path
     from kiosk.attendance.tracker import iou_matrix
     from kiosk.ui.admin.enroll_dialog import EnrollDialog
 
-    frames = [f for _, f in _clip_frames(step=1)][82:202]
+    # Lin's close-up twice over: however slowly a loaded machine analyses, the shots get taken and frames
+    # keep coming after the last one (the assertions at the end need both).
+    close_up = [f for _, f in _clip_frames(step=1)][82:202]
+    frames = close_up + [f.copy() for f in close_up]
     ctx = admin_context(tmp_path / "home", pipeline)
     emitter = ArrayEmitter()
     dialog = EnrollDialog(ctx.enroller, emitter.frame, ctx.threshold)
@@ -255,7 +258,11 @@ def test_the_preview_draws_each_box_on_the_frame_it_was_found_on(qtbot, tmp_path
     timer = QTimer()
     timer.timeout.connect(lambda: (f := next(sent, None)) is not None and emitter.frame.emit(f))
     timer.start(33)
-    qtbot.waitUntil(lambda: dialog.preview.frame_id == len(frames), timeout=120_000)
+
+    def rested_frames() -> set[int]:
+        return {i for i, _, box, _, shots in painted if shots == dialog.rules.max_shots and box is None}
+
+    qtbot.waitUntil(lambda: len(rested_frames()) >= 10 or dialog.preview.frame_id == len(frames), timeout=180_000)
     timer.stop()
     dialog.reject()
 
@@ -271,6 +278,6 @@ def test_the_preview_draws_each_box_on_the_frame_it_was_found_on(qtbot, tmp_path
         # every box drawn is a face found on this very picture, not on an earlier one
         assert (iou_matrix(drawn, detections[i]).max(axis=1) >= 0.99).all(), f"frame {i}: a box from another frame"
     # Once every shot is taken the analysis rests, but the picture keeps moving (without boxes).
-    after_done = {i for i, _, box, _, shots in painted if shots == dialog.rules.max_shots and box is None}
-    assert len(after_done) >= 10 and max(after_done) == len(frames)
+    after_done = rested_frames()
+    assert len(after_done) >= 10 and max(after_done) == max(i for i, *_ in painted)
     ctx.close()

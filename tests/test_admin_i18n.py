@@ -30,15 +30,15 @@ def test_every_admin_string_is_translated(lang: str) -> None:
 
 
 @pytest.mark.parametrize(("lang", "title", "look", "closer"), [
-    ("ja", "管理者 PIN を入力", "カメラを見てください", "もう少し近づいてください"),
-    ("zh_CN", "输入管理员 PIN", "请看摄像头", "请再靠近一些"),
+    ("ja", "名前をタップして PIN を入力してください", "カメラを見てください", "もう少し近づいてください"),
+    ("zh_CN", "请点按您的名字，然后输入 PIN", "请看摄像头", "请再靠近一些"),
 ])
 def test_keypad_and_hints_in_translation(qtbot, tmp_path, pipeline, lang: str, title: str, look: str,
                                          closer: str) -> None:
     from admin_helpers import admin_context
     from PySide6.QtCore import QObject, Signal
 
-    from kiosk.admin.pin import AdminAuth
+    from kiosk.admin.accounts import Accounts
     from kiosk.store import Store
     from kiosk.ui.admin.keypad import PinDialog
 
@@ -48,14 +48,13 @@ def test_keypad_and_hints_in_translation(qtbot, tmp_path, pipeline, lang: str, t
     app.installTranslator(translator)
     store = Store.open(f"sqlite:///{tmp_path / 'k.sqlite3'}")
     try:
-        auth = AdminAuth(store)
-        auth.set_pin("1234", "1234")
-        dialog = PinDialog(auth, "enter")
+        accounts = Accounts(store)
+        accounts.add("mina", "admin", "123456")
+        dialog = PinDialog(accounts, "login")
         qtbot.addWidget(dialog)
         assert dialog.title.text() == title
-        dialog.enter("9999")
-        assert "4" in dialog.message.text() and "PIN" in dialog.message.text()
-        assert "Wrong" not in dialog.message.text()
+        dialog.enter("999999")
+        assert "PIN" in dialog.message.text() and "Wrong" not in dialog.message.text()
         from kiosk.ui.admin.enroll_dialog import EnrollDialog
 
         class Frames(QObject):

@@ -9,20 +9,19 @@ import pytest
 from admin_helpers import CLIP, admin_context
 from PySide6.QtCore import QPoint, Qt
 
-from kiosk.admin.pin import AdminAuth
+from kiosk.admin.accounts import Accounts
 from kiosk.ui.admin.enroll_dialog import EnrollDialog
 from kiosk.ui.admin.frames import CameraTap
 
 
 @pytest.mark.slow
 def test_enroll_at_the_kiosk_then_get_checked_in_then_close(qtbot, tmp_path, pipeline) -> None:
-    from kiosk.attendance.session import open_session
     from kiosk.camera.sources import open_source
     from kiosk.ui.app import create_kiosk
 
     ctx = admin_context(tmp_path / "home", pipeline)
-    AdminAuth(ctx.store).set_pin("2468", "2468")
-    session = open_session(ctx)
+    Accounts(ctx.store).add("desk", "admin", "246800")
+    session = ctx.open_session()
     source = open_source(str(CLIP), ctx.config.camera)
     window = create_kiosk(ctx, session, source, fullscreen=True, pace=True, at_end="loop")
     qtbot.addWidget(window)
@@ -38,7 +37,7 @@ def test_enroll_at_the_kiosk_then_get_checked_in_then_close(qtbot, tmp_path, pip
     qtbot.mousePress(window.view, Qt.MouseButton.LeftButton, pos=QPoint(300, 200))
     qtbot.waitUntil(lambda: admin.pin_dialog is not None, timeout=10_000)
     qtbot.mouseRelease(window.view, Qt.MouseButton.LeftButton, pos=QPoint(300, 200))
-    admin.pin_dialog.enter("2468")
+    admin.pin_dialog.enter("246800")
     qtbot.waitUntil(lambda: admin.panel is not None, timeout=10_000)
     panel = admin.panel
     assert isinstance(window.camera.frame_sink.__self__, CameraTap)  # recognition paused, camera borrowed
@@ -70,7 +69,7 @@ def test_enroll_at_the_kiosk_then_get_checked_in_then_close(qtbot, tmp_path, pip
     # Closing: refused without admin, done from the panel.
     assert not window.request_close()
     qtbot.waitUntil(lambda: admin.pin_dialog is not None, timeout=10_000)
-    admin.pin_dialog.enter("2468")
+    admin.pin_dialog.enter("246800")
     qtbot.waitUntil(lambda: admin.panel is not None, timeout=10_000)
     admin.panel.close_button.click()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20_000)

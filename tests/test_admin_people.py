@@ -260,7 +260,6 @@ def test_retention_keeps_whole_days(tmp_path, pipeline) -> None:
 
 
 def test_privacy_page_sets_retention_and_shows_the_audit_log(qtbot, tmp_path, pipeline) -> None:
-    from kiosk.admin.pin import AdminAuth
     from kiosk.ui.admin.privacy import PrivacyPage
 
     ctx = admin_context(tmp_path / "home", pipeline, attendance={"retention_days": 90})
@@ -268,7 +267,7 @@ def test_privacy_page_sets_retention_and_shows_the_audit_log(qtbot, tmp_path, pi
     now = datetime.now().astimezone()
     ctx.store.record_event(lin, "front", "in", now - timedelta(days=40), 0.6)
     ctx.store.record_event(lin, "front", "in", now, 0.6)
-    page = PrivacyPage(ctx.store, AdminAuth(ctx.store), ctx.config.attendance.retention_days)
+    page = PrivacyPage(ctx.store, ctx.config.attendance.retention_days)
     qtbot.addWidget(page)
     assert page.days.value() == 90  # the config's value until the admin sets one
     page.days.setValue(30)

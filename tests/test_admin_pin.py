@@ -1,25 +1,19 @@
-"""The admin PIN: hashed storage, first-run set-PIN flow, lockout that survives a restart, the keypad
-dialog, the gesture into admin mode and closing the kiosk only through admin (real SQLite, offscreen Qt)."""
+"""Admin login on the screen: PIN hashing, the first-start setup code, account + PIN on the keypad, the
+per-account lockout shown and kept across a restart, roles in the panel (a viewer cannot enroll or delete),
+corrections in the attendance view, the gesture into admin mode and closing the kiosk only through admin
+(real SQLite, offscreen Qt)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
-from kiosk.admin.pin import (
-    FAILURES_KEY,
-    LOCK_SECONDS,
-    PIN_KEY,
-    AdminAuth,
-    PinError,
-    hash_pin,
-    validate_pin,
-    verify_pin_hash,
-)
-from kiosk.store import Store
+from kiosk.admin.accounts import Accounts
+from kiosk.admin.pin import hash_pin, verify_pin_hash
 
 
 class Clock:
@@ -32,99 +26,12 @@ class Clock:
         return self.t
 
 
-@pytest.fixture()
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
-
-
-def test_pin_is_stored_as_a_salted_scrypt_hash(db_url: str) -> None:
-    store = Store.open(db_url)
-    auth = AdminAuth(store)
-    assert not auth.has_pin()
-    auth.set_pin("2468", "2468")
-    stored = store.get_setting(PIN_KEY)
-    assert stored.startswith("scrypt$16384$8$1$") and "2468" not in stored
-    assert verify_pin_hash("2468", stored) and not verify_pin_hash("2469", stored)
-    assert hash_pin("2468") != hash_pin("2468")  # a fresh salt every time
+def test_pin_hash_is_salted_scrypt() -> None:
+    stored = hash_pin("246802")
+    assert stored.startswith("scrypt$16384$8$1$") and "246802" not in stored
+    assert verify_pin_hash("246802", stored) and not verify_pin_hash("246803", stored)
+    assert hash_pin("246802") != hash_pin("246802")  # a fresh salt every time
     assert not verify_pin_hash("2468", "garbage") and not verify_pin_hash("2468", "md5$x$y$z$a$b")
-    assert [a.action for a in store.audit_log()] == ["admin_pin_set"]
-    store.close()
-
-
-@pytest.mark.parametrize("bad", ["123", "123456789", "12a4", "", "１２３４", "12 34"])
-def test_bad_pins_are_refused(bad: str, db_url: str) -> None:
-    with pytest.raises(PinError):
-        validate_pin(bad)
-    store = Store.open(db_url)
-    with pytest.raises(PinError):
-        AdminAuth(store).set_pin(bad, bad)
-    assert store.get_setting(PIN_KEY) is None
-    store.close()
-
-
-def test_confirmation_must_match(db_url: str) -> None:
-    store = Store.open(db_url)
-    with pytest.raises(PinError, match="differ"):
-        AdminAuth(store).set_pin("1234", "1243")
-    assert store.get_setting(PIN_KEY) is None
-    store.close()
-
-
-def test_five_wrong_pins_lock_for_five_minutes_across_a_restart(db_url: str) -> None:
-    clock = Clock()
-    store = Store.open(db_url)
-    auth = AdminAuth(store, clock)
-    auth.set_pin("4321", "4321")
-    assert auth.check("4321").ok
-    for left in (4, 3, 2, 1):
-        r = auth.check("0000")
-        assert (r.ok, r.locked, r.tries_left) == (False, False, left)
-    r = auth.check("0000")
-    assert r.locked and r.locked_for_s == LOCK_SECONDS
-    assert not auth.check("4321").ok  # the right PIN is refused while locked
-    store.close()
-
-    # A restart: a new store and a new AdminAuth read the lock back.
-    clock.t += 120
-    store = Store.open(db_url)
-    auth = AdminAuth(store, clock)
-    assert auth.lock_remaining() == pytest.approx(LOCK_SECONDS - 120)
-    assert auth.check("4321").locked
-    clock.t += LOCK_SECONDS - 120 + 1
-    assert auth.lock_remaining() == 0
-    assert auth.check("4321").ok
-    assert auth.tries_left() == 5
-    actions = [a.action for a in store.audit_log()]
-    assert actions.count("admin_login_failed") == 5
-    assert actions.count("admin_lockout") == 1
-    assert actions.count("admin_login") == 2
-    store.close()
-
-
-def test_success_resets_the_failure_count(db_url: str) -> None:
-    store = Store.open(db_url)
-    auth = AdminAuth(store, Clock())
-    auth.set_pin("55555", "55555")
-    for _ in range(4):
-        auth.check("11111")
-    assert auth.check("55555").ok
-    assert store.get_setting(FAILURES_KEY) == "0"
-    assert not auth.check("11111").locked  # counting starts again
-    store.close()
-
-
-def test_a_clock_set_back_never_locks_longer_than_one_period(db_url: str) -> None:
-    clock = Clock()
-    store = Store.open(db_url)
-    auth = AdminAuth(store, clock)
-    auth.set_pin("1111", "1111")
-    for _ in range(5):
-        auth.check("2222")
-    clock.t -= 86_400  # someone set the clock back a day
-    assert auth.lock_remaining() == LOCK_SECONDS
-    clock.t += LOCK_SECONDS + 1
-    assert auth.check("1111").ok
-    store.close()
 
 
 # ---------------------------------------------------------------------------------------------- Qt
@@ -172,76 +79,183 @@ def _controller(qtbot, ctx, clock):
     return window, AdminController(ctx, window, clock=clock)
 
 
-def test_first_run_sets_the_pin_then_the_right_pin_opens_the_panel(qtbot, admin_ctx) -> None:
+def test_first_start_needs_the_setup_code_then_account_and_pin_open_the_panel(qtbot, admin_ctx) -> None:
     from kiosk.ui.admin.keypad import PinDialog
     from kiosk.ui.admin.panel import AdminPanel
 
-    _window, admin = _controller(qtbot, admin_ctx, Clock())
+    clock = Clock()
+    _window, admin = _controller(qtbot, admin_ctx, clock)
     dialog = admin.open_admin()
-    assert isinstance(dialog, PinDialog) and dialog.mode == "set"
+    assert isinstance(dialog, PinDialog) and dialog.mode == "setup" and dialog.stage == "code"
     qtbot.waitExposed(dialog)
-    for key in "1357":  # the on-screen keypad, finger by finger
+    dialog.enter("1234567890")  # no code issued on the machine: nobody at the screen gets in
+    assert "setup code" in dialog.message.text() and dialog.stage == "code"
+    code = Accounts(admin_ctx.store, clock).new_setup_code()  # `kiosk admin setup` on the machine
+    for key in code:  # the on-screen keypad, finger by finger
         qtbot.mouseClick(dialog.keypad.buttons[key], Qt.MouseButton.LeftButton)
-    assert dialog.dots.text() == "●●●●"
+    assert dialog.dots.text() == "●" * 10
     qtbot.mouseClick(dialog.keypad.buttons["OK"], Qt.MouseButton.LeftButton)
+    assert dialog.stage == "name" and dialog.name_edit.isVisibleTo(dialog)
+    dialog.name_edit.setText("Mina")
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    dialog.enter("1357")  # too short now: 6 digits at least
+    assert "6 to 12" in dialog.message.text()
+    dialog.enter("135790")
     assert "again" in dialog.title.text()
-    dialog.enter("1375")  # a typo in the confirmation starts over
-    assert "differ" in dialog.message.text() and not admin.auth.has_pin()
-    dialog.enter("1357")
-    dialog.enter("1357")
-    assert admin.auth.has_pin()
+    dialog.enter("135709")  # a typo in the confirmation starts over
+    assert "differ" in dialog.message.text() and not admin.accounts.any()
+    dialog.enter("135790")
+    dialog.enter("135790")
+    assert admin.accounts.names() == ["Mina"]
     qtbot.waitUntil(lambda: admin.panel is not None, timeout=10_000)
-    assert isinstance(admin.panel, AdminPanel)
+    assert isinstance(admin.panel, AdminPanel) and admin.actor == "Mina" and admin.role == "admin"
     admin.panel.back_button.click()
     qtbot.waitUntil(lambda: admin.panel is None, timeout=10_000)
 
     dialog = admin.open_admin()
-    assert dialog.mode == "enter"
-    dialog.enter("1357")
+    assert dialog.mode == "login" and dialog.account_list.count() == 1
+    dialog.enter("135790")
     qtbot.waitUntil(lambda: admin.panel is not None, timeout=10_000)
     admin.panel.reject()
     qtbot.waitUntil(lambda: admin.panel is None, timeout=10_000)
-    actions = [a.action for a in admin_ctx.store.audit_log()]
-    assert actions[:4] == ["admin_logout", "admin_login", "admin_logout", "admin_pin_set"]
+    audit = [(a.actor, a.action) for a in admin_ctx.store.audit_log()]
+    assert audit[:4] == [("Mina", "admin_logout"), ("Mina", "admin_login"), ("Mina", "admin_logout"),
+                         ("Mina", "setup_done")]
 
 
-def test_wrong_pins_lock_the_keypad_and_a_new_controller_stays_locked(qtbot, admin_ctx) -> None:
+def test_wrong_pins_lock_one_account_and_a_new_controller_stays_locked(qtbot, admin_ctx) -> None:
     clock = Clock()
-    AdminAuth(admin_ctx.store, clock).set_pin("8642", "8642")
+    accounts = Accounts(admin_ctx.store, clock)
+    accounts.add("ann", "admin", "864200")
+    accounts.add("bob", "viewer", "111111")
     _window, admin = _controller(qtbot, admin_ctx, clock)
     dialog = admin.open_admin()
-    for i in range(4):
-        dialog.enter("0000")
-        assert f"{4 - i}" in dialog.message.text()
-    assert not dialog.locked
-    dialog.enter("0000")
-    assert dialog.locked and "5:00" in dialog.message.text()
-    dialog.enter("8642")  # keypad disabled: nothing happens
+    dialog.enter("864200")
+    assert "Tap your account" in dialog.message.text() and admin.panel is None
+    dialog.choose("ann")
+    for _ in range(2):
+        dialog.enter("000000")
+        assert "Wrong PIN" in dialog.message.text() and not dialog.locked
+    dialog.enter("000000")
+    assert dialog.locked and "ann" in dialog.message.text() and "0:30" in dialog.message.text()
+    dialog.enter("864200")  # keypad disabled: nothing happens
     assert admin.panel is None and dialog.isVisible()
+    dialog.choose("bob")  # another account is not locked
+    assert not dialog.locked
+    dialog.choose("ann")
+    assert dialog.locked
     dialog.reject()
 
-    # The kiosk restarts (new window, new controller): still locked.
-    clock.t += 60
+    # The kiosk restarts (new window, new controller): still locked; the next wrong PIN doubles the wait.
+    clock.t += 10
     _window2, admin2 = _controller(qtbot, admin_ctx, clock)
     dialog2 = admin2.open_admin()
-    assert dialog2.locked and "4:00" in dialog2.message.text()
-    clock.t += 241
+    dialog2.choose("ann")
+    assert dialog2.locked and "0:20" in dialog2.message.text()
+    clock.t += 21
     qtbot.waitUntil(lambda: not dialog2.locked, timeout=5_000)  # the countdown re-checks every second
-    dialog2.enter("8642")
+    dialog2.enter("000000")
+    assert dialog2.locked and "1:00" in dialog2.message.text()
+    clock.t += 61
+    qtbot.waitUntil(lambda: not dialog2.locked, timeout=5_000)
+    dialog2.enter("864200")
     qtbot.waitUntil(lambda: admin2.panel is not None, timeout=10_000)
+    assert admin_ctx.store.get_account("ann").failures == 0
     admin2.panel.reject()
 
 
+def test_an_upgraded_shared_pin_must_be_changed_at_the_first_login(qtbot, admin_ctx) -> None:
+    admin_ctx.store.add_account("admin", "admin", hash_pin("2468"), "upgrade", must_change_pin=True)
+    _window, admin = _controller(qtbot, admin_ctx, Clock())
+    dialog = admin.open_admin()
+    dialog.enter("2468")
+    assert dialog.stage == "new" and "6" in dialog.message.text() and admin.panel is None
+    dialog.enter("975310")
+    dialog.enter("975310")
+    qtbot.waitUntil(lambda: admin.panel is not None, timeout=10_000)
+    assert not admin_ctx.store.get_account("admin").must_change_pin
+    admin.panel.reject()
+
+
+def test_roles_in_the_panel_a_viewer_cannot_enroll_or_delete(qtbot, admin_ctx) -> None:
+    from kiosk.ui.admin.panel import AdminPanel
+
+    accounts = Accounts(admin_ctx.store)
+    pid = admin_ctx.store.add_person("Ada Lovelace")
+    visible = {}
+    for role in ("admin", "enroller", "viewer"):
+        panel = AdminPanel(admin_ctx.store, lambda: admin_ctx.enroller, accounts, object(), 0.3, actor=f"x-{role}",
+                           role=role)
+        qtbot.addWidget(panel)
+        panel.show()
+        visible[role] = {k for k, b in panel.nav_buttons.items() if b.isVisibleTo(panel)}
+        if role == "viewer":
+            assert panel.pages.currentWidget() is panel.today_page
+            assert not panel.show_page("people") and panel.pages.currentWidget() is panel.today_page
+            assert panel.open_enroll() is None and panel.open_photos(["x.jpg"]) is None
+            assert panel.open_import("/nonexistent") is None
+            assert not panel.close_button.isVisibleTo(panel)
+            assert panel.today_page.export_button.isVisibleTo(panel)
+            assert not panel.today_page.void_button.isVisibleTo(panel)
+            assert not panel.today_page.void_event(1, "x")
+        panel.reject()
+    assert visible == {"admin": {"add", "people", "today", "privacy"}, "enroller": {"add", "people"},
+                       "viewer": {"today"}}
+    assert admin_ctx.store.get_person(pid) is not None
+
+
+def test_an_admin_voids_and_reassigns_in_the_attendance_view(qtbot, admin_ctx) -> None:
+    from kiosk.ui.admin.attendance import TodayPage
+
+    store = admin_ctx.store
+    ann, bo = store.add_person("Ann"), store.add_person("Bo")
+    now = datetime.now().astimezone()
+    first = store.record_event(ann, "door", "in", now - timedelta(seconds=2), 0.6)
+    second = store.record_event(ann, "door", "in", now - timedelta(seconds=1), 0.6)
+    page = TodayPage(store, actor="mina", can_correct=True)
+    qtbot.addWidget(page)
+    page.show()
+    page.select_event(first)
+    assert page.selected_event().id == first
+    assert page.void_event(first, "walked past")
+    assert page.reassign_event(second, bo)
+    assert not page.void_event(first, "again") and "already" in page.message.text()
+    notes = {page.events[r].id: page.table.item(r, 6).text() for r in range(page.table.rowCount())}
+    assert notes[first] == "void: walked past (mina)" and notes[second] == "was Ann (mina)"
+    assert page.table.rowCount() == 2 and "1 event(s), 1 person(s)" in page.title.text()
+    audit = [(a.actor, a.action) for a in store.audit_log()]
+    assert ("mina", "event_voided") in audit and ("mina", "event_reassigned") in audit
+
+
+def test_an_admin_unlocks_a_locked_account_on_the_privacy_page(qtbot, admin_ctx) -> None:
+    from kiosk.ui.admin.privacy import PrivacyPage
+
+    clock = Clock()
+    accounts = Accounts(admin_ctx.store, clock)
+    accounts.add("mina", "admin", "123456")
+    accounts.add("eddie", "enroller", "654321")
+    for _ in range(4):
+        accounts.login("eddie", "000000")
+        clock.t += 1
+    page = PrivacyPage(admin_ctx.store, 0, "mina", accounts=accounts)
+    qtbot.addWidget(page)
+    assert "eddie (enroller)" in page.accounts_label.text() and "Locked: 1" in page.accounts_label.text()
+    assert page.locked_combo.currentText() == "eddie"
+    page.unlock_button.click()
+    assert accounts.lock_remaining("eddie") == 0 and not page.unlock_button.isEnabled()
+    assert ("mina", "account_unlock") in [(a.actor, a.action) for a in admin_ctx.store.audit_log()]
+
+
 def test_the_kiosk_closes_only_through_the_admin_panel(qtbot, admin_ctx) -> None:
-    AdminAuth(admin_ctx.store).set_pin("2580", "2580")
+    Accounts(admin_ctx.store).add("root", "admin", "258000")
     window, admin = _controller(qtbot, admin_ctx, Clock())
     assert not window.request_close()  # Ctrl+Q / the close box: asks for the PIN instead
-    assert admin.pin_dialog is not None and admin.pin_dialog.mode == "enter"
+    assert admin.pin_dialog is not None and admin.pin_dialog.mode == "login"
     admin.pin_dialog.reject()
     qtbot.waitUntil(lambda: admin.pin_dialog is None, timeout=5_000)
     assert window.isVisible() and not window.closed
 
-    admin.open_admin().enter("2580")
+    admin.open_admin().enter("258000")
     qtbot.waitUntil(lambda: admin.panel is not None, timeout=10_000)
     qtbot.mouseClick(admin.panel.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.closed, timeout=10_000)
@@ -282,8 +296,8 @@ def test_a_forgotten_admin_panel_closes_itself(qtbot, admin_ctx) -> None:
     from kiosk.ui.admin.panel import AdminPanel
     from kiosk.ui.admin.people import EditPersonDialog
 
-    auth = AdminAuth(admin_ctx.store)
-    panel = AdminPanel(admin_ctx.store, lambda: admin_ctx.enroller, auth, None, 0.3, idle_timeout_ms=300)
+    panel = AdminPanel(admin_ctx.store, lambda: admin_ctx.enroller, Accounts(admin_ctx.store), None, 0.3,
+                       idle_timeout_ms=300)
     qtbot.addWidget(panel)
     panel.show()
     assert not panel.add_page.camera_button.isEnabled()  # no camera on this screen

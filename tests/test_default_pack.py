@@ -17,8 +17,8 @@ from onnx import TensorProto, helper, numpy_helper
 from kiosk.errors import ModelError
 from kiosk.modelzoo import ModelLocator, load_manifest
 from kiosk.modelzoo.locate import source_of
+from kiosk.modelzoo.quant_fold import dequantize, ensure_folded, package_file
 from kiosk.vision.image_io import read_image
-from kiosk.vision.quant_fold import dequantize, ensure_folded, package_file
 
 MANIFEST = load_manifest()
 DET = MANIFEST.get("yunet_2023mar_int8bq")

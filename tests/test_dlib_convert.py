@@ -15,10 +15,7 @@ import numpy as np
 import pytest
 
 from kiosk.errors import ModelError
-from kiosk.modelzoo.locate import ModelLocator, default_model_dirs, sha256_file
-from kiosk.modelzoo.manifest import load_manifest
-from kiosk.vision.align import ALIGNERS, dlib_align
-from kiosk.vision.dlib_convert import (
+from kiosk.modelzoo.dlib_convert import (
     ONNX_NAME,
     convert_dlib_resnet,
     default_dat_path,
@@ -26,6 +23,9 @@ from kiosk.vision.dlib_convert import (
     parse_dlib_resnet,
     sidecar_path,
 )
+from kiosk.modelzoo.locate import ModelLocator, default_model_dirs, sha256_file
+from kiosk.modelzoo.manifest import load_manifest
+from kiosk.vision.align import ALIGNERS, dlib_align
 from kiosk.vision.embedder import FaceEmbedder
 from kiosk.vision.image_io import read_image
 from kiosk.vision.pipeline import FacePipeline, PipelineOptions, cosine

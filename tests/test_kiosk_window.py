@@ -21,11 +21,10 @@ ALEX = "alex-lacamoire.png"
 
 
 def _run_clip(qtbot, tmp_path: Path, model_dir: Path, pipeline, video_dir: Path, portrait: str | None, name: str):
-    from kiosk.attendance.session import open_session
     from kiosk.ui.app import create_kiosk
 
     ctx = make_context(tmp_path / "home", model_dir, pipeline)
-    session = open_session(ctx)
+    session = ctx.open_session()
     pid = enroll(session.store, session.gallery, pipeline, video_dir / portrait, name) if portrait else None
     started = datetime.now().astimezone()
     source = open_source(str(video_dir / "short_hamilton_clip.mp4"), ctx.config.camera)
@@ -84,7 +83,6 @@ def test_with_nobody_enrolled_the_kiosk_says_how_to_start(qtbot, tmp_path, model
 
 def test_the_setup_hint_follows_the_people_enrolled(qtbot, tmp_path, model_dir, pipeline, video_dir) -> None:
     from kiosk.admin.people import set_active
-    from kiosk.attendance.session import open_session
     from kiosk.ui.runner import RecognitionRunner
 
     folder = tmp_path / "frames"
@@ -92,7 +90,7 @@ def test_the_setup_hint_follows_the_people_enrolled(qtbot, tmp_path, model_dir, 
     for i in range(4):
         cv2.imwrite(str(folder / f"{i:03d}.png"), np.full((240, 320, 3), 40 + 10 * i, np.uint8))
     ctx = make_context(tmp_path / "home", model_dir, pipeline)
-    session = open_session(ctx)
+    session = ctx.open_session()
     window = KioskWindow(allow_close=True)
     runner = RecognitionRunner(session.recognizer, people_counter=session.people_enrolled, parent=window)
     camera = CameraThread(ImageFolderSource(str(folder), CameraConfig(fps=10)), pace=True, at_end="loop",

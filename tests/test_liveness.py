@@ -13,7 +13,6 @@ import pytest
 from conftest import LFW_ROOT, MODELS
 from kiosk_helpers import enroll, make_context
 
-from kiosk.attendance.session import open_session
 from kiosk.cli.main import main
 from kiosk.eval.liveness_set import lfw_attack_images, read_video, render_attack
 from kiosk.vision.antispoof import AntiSpoofEnsemble, scaled_crop_box
@@ -249,7 +248,7 @@ def test_liveness_off_changes_nothing(tmp_path, model_dir, pipeline, video_dir, 
         sections = {} if mode is None else {"liveness": {"mode": mode}}
         ctx = make_context(tmp_path / f"home-{mode}", model_dir, pipeline, **sections)
         enroll(ctx.store, ctx.gallery, pipeline, video_dir / "lin-manuel-miranda.png", "Lin-Manuel")
-        session = open_session(ctx)
+        session = ctx.open_session()
         rec = session.recognizer
         if mode is None:
             rec.liveness = None

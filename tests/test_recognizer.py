@@ -6,8 +6,6 @@ import cv2
 import pytest
 from kiosk_helpers import enroll, make_context
 
-from kiosk.attendance.session import open_session
-
 CLIP = "short_hamilton_clip.mp4"
 
 
@@ -35,7 +33,7 @@ def lin_ctx(tmp_path, model_dir, pipeline, video_dir):
 @pytest.fixture()
 def session_with_lin(lin_ctx):
     ctx, pid = lin_ctx
-    return open_session(ctx), pid
+    return ctx.open_session(), pid
 
 
 def run_clip(rec, frames):
@@ -69,10 +67,10 @@ def test_tracks_are_embedded_every_few_frames_not_every_frame(session_with_lin, 
 
 def test_a_restart_recognises_him_again_but_does_not_count_him_again(lin_ctx, clip_frames) -> None:
     ctx, pid = lin_ctx
-    session = open_session(ctx)
+    session = ctx.open_session()
     first, *_ = run_clip(session.recognizer, clip_frames)
     # A new session on the same database: what a kiosk restart (or a second kiosk) starts with.
-    second, *_ = run_clip(open_session(ctx).recognizer, clip_frames)
+    second, *_ = run_clip(ctx.open_session().recognizer, clip_frames)
     assert [(g.person_id, g.kind) for g in first] == [(pid, "checkin")]
     assert [(g.person_id, g.kind) for g in second] == [(pid, None)]
     assert second[0].previous_at == first[0].at

@@ -11,7 +11,6 @@ import pytest
 from kiosk_helpers import enroll, make_context
 
 from kiosk.attendance.recognizer import RecognizerSettings
-from kiosk.attendance.session import open_session
 from kiosk.attendance.stranger import StrangerRule
 from kiosk.config import RecognitionConfig, config_from_dict
 from kiosk.errors import ConfigError
@@ -39,7 +38,7 @@ def clip_frames(video_dir) -> list[np.ndarray]:
 @pytest.fixture()
 def session(tmp_path, model_dir, pipeline):
     ctx = make_context(tmp_path / "home", model_dir, pipeline)
-    yield open_session(ctx)
+    yield ctx.open_session()
     ctx.close()
 
 

@@ -1,4 +1,5 @@
-"""Qt-free admin logic: the admin PIN with lockout, retention of attendance, enrollment capture guidance.
+"""Qt-free admin logic: admin accounts (roles, PINs, per-account lockout, setup code), retention of attendance,
+enrollment capture guidance.
 
 The Qt admin screens (kiosk/ui/admin) are thin views over these modules and the Store/Enroller.
 """

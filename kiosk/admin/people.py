@@ -38,7 +38,10 @@ def edit_person(store: Store, gallery: Gallery, person_id: int, name: str | None
 def set_active(store: Store, gallery: Gallery, person_id: int, active: bool, actor: str = "admin") -> PersonInfo:
     """Deactivate (no longer recognised, data kept) or reactivate a person."""
     info = store.update_person(person_id, active=active, actor=actor)
-    if active:
+    apply_people = getattr(gallery, "apply_people", None)
+    if callable(apply_people):  # just this person, from the database (what the change feed does too)
+        apply_people([person_id])
+    elif active:
         resync_gallery(gallery)
     else:
         gallery.remove_person(person_id)

@@ -1,8 +1,8 @@
 """Recognition off the display thread: one inference in flight, the newest frame wins.
 
 The camera hands every frame to ``submit``; a frame the worker has not started on yet is simply
-replaced by the next one (a single-slot mailbox), so recognition always works on the newest picture
-and never falls behind a queue of stale frames.
+replaced by the next one (a :class:`~kiosk.camera.mailbox.NewestMailbox`), so recognition always
+works on the newest picture and never falls behind a queue of stale frames.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from kiosk.attendance.recognizer import FrameRecognizer, FrameResult
 from kiosk.camera.loop import Frame
-from kiosk.camera.mailbox import LatestSlot
+from kiosk.camera.mailbox import NewestMailbox
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class BackgroundRecognizer:
         self.on_idle = on_idle
         self.idle_every_s = idle_every_s
         self.lower_priority = lower_priority
-        self.slot: LatestSlot[Frame] = LatestSlot()
+        self.slot: NewestMailbox[Frame] = NewestMailbox()
         self.processed = 0
         self.max_pending = 0
         self._reset = threading.Event()
@@ -59,8 +59,9 @@ class BackgroundRecognizer:
         self._reset.set()
 
     def request_idle(self) -> None:
-        """Run ``on_idle`` on the worker within about half a second (e.g. people were just enrolled)."""
+        """Run ``on_idle`` on the worker soon (e.g. people were just enrolled)."""
         self._idle_now.set()
+        self.slot.wake()  # do not wait for the next frame or the take timeout
 
     @property
     def dropped(self) -> int:

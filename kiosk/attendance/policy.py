@@ -1,7 +1,9 @@
 """When a recognised person counts as checked in: daily, in/out or cooldown, decided from the database.
 
-The last event comes from the store every time (never from memory), so a restart, a second window
-or a second kiosk on the same database cannot count anyone twice.
+The last event comes from the store every time (never from memory), and the store reads it, applies
+the rule and writes the event in one locked transaction (``Store.decide_and_record``), so a restart, a
+second window, a second track of the same face or a second kiosk on the same database deciding at the
+same instant cannot count anyone twice.
 """
 
 from __future__ import annotations
@@ -25,12 +27,33 @@ class EventLike(Protocol):
     ts: datetime
 
 
+class RecordLike(Protocol):
+    """What one decide-and-record did (kiosk.store.RecordResult)."""
+
+    @property
+    def recorded(self) -> bool: ...
+
+    @property
+    def refused(self) -> bool: ...
+
+    @property
+    def kind(self) -> str | None: ...
+
+    @property
+    def event_id(self) -> int | None: ...
+
+    @property
+    def previous(self) -> EventLike | None: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+
 class EventStore(Protocol):
-    """The two store calls attendance needs (implemented by kiosk.store.Store)."""
+    """The store call attendance needs (implemented by kiosk.store.Store)."""
 
-    def last_event(self, person_id: int) -> EventLike | None: ...
-
-    def record_event(self, person_id: int, kiosk_id: str, kind: str, ts: datetime, similarity: float) -> int: ...
+    def decide_and_record(self, person_id: int, kiosk_id: str, decide: Callable[[EventLike | None], str | None],
+                          ts: datetime, similarity: float | None) -> RecordLike: ...
 
 
 def _aware(ts: datetime) -> datetime:
@@ -83,7 +106,8 @@ class Outcome:
 
     kind: the event written ("checkin", "in", "out"), or None when the policy said it does not count.
     ts: when it was written; previous_ts: the person's last event before (None: first ever).
-    error: why it could not be written (database down), else None.
+    error: why it could not be written (database locked or down, person refused), else None.
+    refused: the person is deactivated or deleted, so nothing may be recorded (``error`` says which).
     """
 
     kind: str | None
@@ -92,6 +116,7 @@ class Outcome:
     previous_ts: datetime | None = None
     event_id: int | None = None
     error: str | None = None
+    refused: bool = False
 
     @property
     def recorded(self) -> bool:
@@ -120,17 +145,26 @@ class AttendanceRecorder:
         self.clock = clock
 
     def record(self, person_id: int, similarity: float, now: datetime | None = None) -> Outcome:
-        """Record a recognition of ``person_id`` if the policy counts it; never raises for a database error."""
+        """Record a recognition of ``person_id`` if the policy counts it; never raises for a database error.
+
+        Deciding and writing are one transaction in the store, locked per person (see
+        ``Store.decide_and_record``): of two kiosks deciding at the same instant, one records and the
+        other sees that event and records nothing.
+        """
         now = now or self.clock()
+        policy = self.policy
         try:
-            last = self.store.last_event(person_id)
-            kind = self.policy.decide(last, now)
-            prev_kind = last.kind if last is not None else None
-            prev_ts = _aware(last.ts) if last is not None else None
-            if kind is None:
-                return Outcome(None, now, prev_kind, prev_ts)
-            event_id = self.store.record_event(person_id, self.kiosk_id, kind, now, float(similarity))
-            return Outcome(kind, now, prev_kind, prev_ts, event_id)
+            res = self.store.decide_and_record(person_id, self.kiosk_id, lambda last: policy.decide(last, now),
+                                               now, float(similarity))
         except Exception as exc:  # the database is down or locked: greet, say so, keep running
             log.exception("could not record attendance for person %s", person_id)
             return Outcome(None, now, error=str(exc) or type(exc).__name__)
+        last = res.previous
+        prev_kind = last.kind if last is not None else None
+        prev_ts = _aware(last.ts) if last is not None else None
+        if res.refused:  # e.g. deactivated after the gallery was loaded: a clear result, not a crash
+            log.warning("attendance refused: %s", res.reason)
+            return Outcome(None, now, prev_kind, prev_ts, error=res.reason or "refused", refused=True)
+        if not res.recorded:
+            return Outcome(None, now, prev_kind, prev_ts)
+        return Outcome(res.kind, now, prev_kind, prev_ts, res.event_id)

@@ -32,7 +32,12 @@ TrackState = Literal["deciding", "known", "unknown", "far", "spoof"]
 
 
 class Matcher(Protocol):
-    """The gallery side: one embedding in, the best person (or nobody) out (kiosk.gallery.Gallery)."""
+    """The gallery side: one embedding in, the best person (or nobody) out (kiosk.gallery.Gallery).
+
+    A matcher may also offer ``current_name(person_id) -> str | None`` (the Gallery does): the person's
+    name now, or None once they left it. The recognizer then names and records nobody the gallery no
+    longer holds, and shows a rename on tracks decided before it.
+    """
 
     def match(self, embedding: np.ndarray) -> MatchLike: ...
 
@@ -185,6 +190,13 @@ class FrameRecognizer:
         if self.liveness is not None:
             self.liveness.reset()
 
+    def _name_now(self, person_id: int, name: str | None, cache: dict[int, str | None]) -> str | None:
+        """The person's name now, or None when the gallery no longer has them (deleted, deactivated)."""
+        if person_id not in cache:
+            lookup = getattr(self.matcher, "current_name", None)
+            cache[person_id] = name if lookup is None else lookup(person_id)
+        return cache[person_id]
+
     def _due(self, t: Track, tick: int) -> bool:
         s = self.settings
         state = t.vote.decision.state
@@ -210,6 +222,7 @@ class FrameRecognizer:
         due = due[: s.max_embed_per_frame]
         greetings: list[Greeting] = []
         unknowns: list[UnknownFace] = []
+        names_now: dict[int, str | None] = {}
         if due:
             faces = self.pipeline.embed_detections(frame, [t.detection for t in due])
             for tracked, face in zip(due, faces, strict=True):
@@ -230,9 +243,20 @@ class FrameRecognizer:
                 decision = t.vote.add(match)
                 # With liveness on, check-ins wait for a live verdict (_judge_liveness, below).
                 if live is None and decision.state == "known" and decision.person_id != t.greeted_person:
+                    name = self._name_now(decision.person_id, decision.name, names_now)
+                    if name is None:  # removed from the gallery since it matched: nobody to greet
+                        t.vote.forget(decision.person_id)
+                        continue
                     t.greeted_person = decision.person_id
-                    greetings.append(self._greet(t, decision.person_id, decision.name, decision.similarity,
+                    greetings.append(self._greet(t, decision.person_id, name, decision.similarity,
                                                  frame_index, video_time_s))
+        # A track decided before the gallery changed (the change feed): a person no longer there is
+        # forgotten, never drawn or greeted by name again; a renamed one is drawn by the new name.
+        for t in self.tracker.tracks:
+            d = t.vote.decision
+            if d.state == "known" and d.person_id is not None and self._name_now(d.person_id, d.name,
+                                                                                 names_now) is None:
+                t.vote.forget(d.person_id)
         # Every frame, not only when a track is embedded: the face may come close or turn to the kiosk
         # (and stay) long after its track was decided unknown.
         rule = s.stranger
@@ -244,8 +268,8 @@ class FrameRecognizer:
                 unknowns.append(UnknownFace(t.id, frame_index, video_time_s))
         spoofs: list[SpoofFace] = []
         if live is not None:
-            self._judge_liveness(live, frame, frame_index, video_time_s, greetings, spoofs)
-        views = tuple(self._view(t) for t in self.tracker.tracks)
+            self._judge_liveness(live, frame, frame_index, video_time_s, greetings, spoofs, names_now)
+        views = tuple(self._view(t, names_now) for t in self.tracker.tracks)
         return FrameResult(frame_index, video_time_s, views, tuple(greetings), tuple(unknowns),
                            (time.perf_counter() - t0) * 1000.0, len(due), tuple(spoofs))
 
@@ -272,7 +296,8 @@ class FrameRecognizer:
         return ev is not None and ev.verdict.state == "spoof"
 
     def _judge_liveness(self, live: LivenessSettings, frame: np.ndarray, frame_index: int, video_time_s: float,
-                        greetings: list[Greeting], spoofs: list[SpoofFace]) -> None:
+                        greetings: list[Greeting], spoofs: list[SpoofFace],
+                        names_now: dict[int, str | None]) -> None:
         """Greet a recognised track once it is judged live; report one judged an attack.
 
         An attack is reported (red banner, audit, snapshot) when it claimed someone's identity, or when
@@ -290,8 +315,10 @@ class FrameRecognizer:
             verdict = ev.judge(live, video_time_s, nets)
             d = t.vote.decision
             if verdict.state == "live" and d.state == "known" and d.person_id != t.greeted_person:
-                t.greeted_person = d.person_id
-                greetings.append(self._greet(t, d.person_id, d.name, d.similarity, frame_index, video_time_s))
+                name = self._name_now(d.person_id, d.name, names_now)  # None: no longer in the gallery
+                if name is not None:
+                    t.greeted_person = d.person_id
+                    greetings.append(self._greet(t, d.person_id, name, d.similarity, frame_index, video_time_s))
             elif verdict.state == "spoof" and not ev.reported and (
                     d.state == "known" or self.settings.stranger.met(t.facing_since, video_time_s)):
                 ev.reported = True
@@ -325,7 +352,7 @@ class FrameRecognizer:
         log.info("track %d: %s (%.3f) -> %s", t.id, g.name, g.similarity, kind or "not counted")
         return g
 
-    def _view(self, t: Track) -> TrackView:
+    def _view(self, t: Track, names_now: dict[int, str | None]) -> TrackView:
         d = t.vote.decision
         if d.state == "deciding" and t.size_px < self.settings.min_face_px:
             state: TrackState = "far"
@@ -333,4 +360,5 @@ class FrameRecognizer:
             state = "spoof"
         else:
             state = d.state
-        return TrackView(t.id, t.box, state, d.person_id, d.name, d.similarity, t.detection is None)
+        name = names_now.get(d.person_id, d.name) if d.person_id is not None else d.name
+        return TrackView(t.id, t.box, state, d.person_id, name, d.similarity, t.detection is None)

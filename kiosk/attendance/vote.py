@@ -61,6 +61,16 @@ class IdentityVote:
         self.decision = self._decide()
         return self.decision
 
+    def forget(self, person_id: int) -> Decision:
+        """Drop every result that named ``person_id`` (they left the gallery: deleted or deactivated) and
+        decide again from what is left, so the track is never named after them again."""
+        kept = [r for r in self._recent if r[0] != person_id]
+        if len(kept) != len(self._recent):
+            self._recent.clear()
+            self._recent.extend(kept)
+            self.decision = self._decide()
+        return self.decision
+
     def _decide(self) -> Decision:
         recent = list(self._recent)
         window = recent[-self.window:]

@@ -42,6 +42,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     kio.add_argument("--size", default="1280x720", help="window size WxH (default 1280x720)")
     kio.add_argument("--json", action="store_true", help="print JSON")
     kio.set_defaults(func=cmd_kiosk)
+    syn = s.add_parser("sync", help="two processes on one database: how soon a running kiosk's gallery shows "
+                                    "enrollments, renames, deactivations and deletions made by the other")
+    syn.add_argument("--changes", type=int, default=50, help="changes to make (default 50)")
+    syn.add_argument("--interval-ms", type=float, default=100.0, help="pause between changes (default 100)")
+    syn.add_argument("--database-url", dest="sync_database_url", metavar="URL",
+                     help="the database to use (default: a throwaway SQLite file); the benchmark adds and then "
+                          "deletes test people there, so use a test database")
+    syn.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the last changes (default 10)")
+    syn.add_argument("--writer", action="store_true", help=argparse.SUPPRESS)
+    syn.add_argument("--json", action="store_true", help="print JSON")
+    syn.set_defaults(func=cmd_sync)
     register_bench(s)
 
 
@@ -75,4 +86,24 @@ def cmd_kiosk(ctx: AppContext, args: argparse.Namespace) -> int:
     else:
         for k, v in result.items():
             print(f"{k:24} {v}")
+    return 0
+
+
+def cmd_sync(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Benchmark how soon a change made by one process shows in another's running gallery."""
+    from kiosk.eval.bench_sync import bench_sync, writer_run
+
+    url = args.sync_database_url or ctx.overrides.database_url
+    if args.writer:  # the child half (kiosk.eval.bench_sync)
+        if not url:
+            raise KioskError("bench sync --writer needs --database-url")
+        return writer_run(url, args.changes, args.interval_ms / 1000.0)
+    if args.changes < 1:
+        raise KioskError("--changes must be at least 1")
+    result = bench_sync(url, args.changes, args.interval_ms / 1000.0, args.timeout)
+    if args.json:
+        emit_json(result)
+    else:
+        for k, v in result.items():
+            print(f"{k:16} {v}")
     return 0

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from kiosk.errors import ModelError
+from kiosk.modelzoo.dlib_convert import convert_dlib_resnet, default_dat_path, ensure_dlib_onnx
 from kiosk.modelzoo.locate import sha256_file
 from kiosk.modelzoo.manifest import load_manifest
-from kiosk.vision.dlib_convert import convert_dlib_resnet, default_dat_path, ensure_dlib_onnx
 
 MODEL_ID = "dlib_resnet_v1"
 

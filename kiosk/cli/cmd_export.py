@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from kiosk.attendance.export import export_csv, parse_day
-from kiosk.cli.common import emit_json
+from kiosk.cli.common import acting_account, add_account_option, emit_json
 from kiosk.context import AppContext
 
 
@@ -19,6 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--summary", action="store_true", help="one row per person per day instead of every event")
     p.add_argument("--group", help="only this group")
     p.add_argument("--json", action="store_true")
+    add_account_option(p)
     p.set_defaults(func=cmd_export)
 
 
@@ -26,7 +27,8 @@ def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
     """Write the CSV."""
     start, end = parse_day(args.start, "--from"), parse_day(args.end, "--to")
     out = Path(args.out)
-    n = export_csv(ctx.store, start, end, out, summary=args.summary, group=args.group, actor="cli")
+    actor = acting_account(ctx.store, args, "export")
+    n = export_csv(ctx.store, start, end, out, summary=args.summary, group=args.group, actor=actor)
     if args.json:
         emit_json({"out": str(out), "rows": n, "summary": args.summary})
     else:

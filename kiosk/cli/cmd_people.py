@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kiosk.cli.common import emit_json, progress
+from kiosk.cli.common import acting_account, add_account_option, emit_json, progress
 from kiosk.context import AppContext
 from kiosk.enrollment import DuplicateFaceError, ImportProgress, import_folder, person_folders
 from kiosk.errors import ImageError, KioskError, NoFaceError
@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--consent-by", help="who recorded the person's consent (default: cli)", default="cli")
     e.add_argument("images", nargs="+")
     e.add_argument("--json", action="store_true")
+    add_account_option(e)
     e.set_defaults(func=cmd_enroll)
 
     i = sub.add_parser("import", help="enroll people from DIR/<person name>/*.jpg")
@@ -29,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--group", help="group for everyone imported")
     i.add_argument("--allow-duplicate", action="store_true")
     i.add_argument("--json", action="store_true")
+    add_account_option(i)
     i.set_defaults(func=cmd_import)
 
     d = sub.add_parser("identify", help="who is in these images?")
@@ -45,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     pd = ps.add_parser("delete", help="delete a person and purge their face data")
     pd.add_argument("id", type=int)
     pd.add_argument("--json", action="store_true")
+    add_account_option(pd)
     pd.set_defaults(func=cmd_people_delete)
 
     r = sub.add_parser("reembed", help="move templates of other embedders to the active one from their stored "
@@ -55,6 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_enroll(ctx: AppContext, args: argparse.Namespace) -> int:
     """Enroll one person from photos."""
+    actor = acting_account(ctx.store, args, "enroll")
     shots, rejected = ctx.enroller.shots_from_images(args.images)
     if not shots:
         if args.json:
@@ -63,7 +67,7 @@ def cmd_enroll(ctx: AppContext, args: argparse.Namespace) -> int:
         raise NoFaceError("no usable face in " + "; ".join(f"{r.image}: {r.reason}" for r in rejected))
     try:
         result = ctx.enroller.enroll(args.name, shots, args.external_id, args.group, args.allow_duplicate,
-                                     consent_by=args.consent_by, actor="cli")
+                                     consent_by=args.consent_by, actor=actor)
     except DuplicateFaceError as exc:
         if args.json:
             emit_json({"person_id": None, "templates": 0, "rejected": [r.to_json() for r in rejected],
@@ -84,6 +88,7 @@ def cmd_enroll(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
     """Enroll a folder of people (one sub-folder each)."""
+    actor = acting_account(ctx.store, args, "enroll")
     folders = person_folders(Path(args.dir))  # a bad folder fails before any model loads
     # The bar advances one tick per person folder: pulling the next item marks the previous one done.
     ticks = progress(range(len(folders)), len(folders), "import")
@@ -94,7 +99,7 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
 
     try:
         result = import_folder(ctx.enroller, ctx.store, args.dir, group=args.group,
-                               allow_duplicate=args.allow_duplicate, on_progress=step, actor="cli")
+                               allow_duplicate=args.allow_duplicate, on_progress=step, actor=actor)
     finally:
         for _ in ticks:  # finish and close the bar
             pass
@@ -152,11 +157,12 @@ def cmd_people_list(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_people_delete(ctx: AppContext, args: argparse.Namespace) -> int:
     """Delete a person with their templates, crops and index entries."""
+    actor = acting_account(ctx.store, args, "people")
     person = ctx.store.get_person(args.id)
     if person is None:
         raise KioskError(f"no person with id {args.id}")
     try:
-        ctx.enroller.delete_person(args.id, actor="cli")
+        ctx.enroller.delete_person(args.id, actor=actor)
     finally:
         ctx.close()
     if args.json:

@@ -43,12 +43,11 @@ def _event_json(g: Greeting) -> dict[str, object]:
 
 def cmd_run(ctx: AppContext, args: argparse.Namespace) -> int:
     """Process the source frame by frame (files: every frame, unpaced, so results are deterministic)."""
-    from kiosk.attendance.session import open_session
     from kiosk.camera.loop import CameraLoop, CameraStatus, Frame
     from kiosk.camera.sources import open_source
 
     source = open_source(args.source or ctx.config.camera.source, ctx.config.camera)
-    session = open_session(ctx)
+    session = ctx.open_session()
     recognizer = session.recognizer
     stop = threading.Event()
     counts = {"frames": 0, "checkins": 0, "seen": 0, "spoofs": 0}

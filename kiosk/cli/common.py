@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -63,3 +64,28 @@ def report_reembed(result: ReembedResult) -> None:
         lost = sum(1 for p in result.people_not_moved if not p.recognised)
         warn(f"{len(result.people_not_moved)} people have face templates that could not be moved to "
              f"{result.model_id} ({lost} of them not recognised until re-enrolled); `kiosk reembed` lists them")
+
+
+def add_account_option(parser: Any) -> None:
+    """``--account NAME [--pin PIN]``: act as a named admin account (its role is checked, the audit log names it)."""
+    parser.add_argument("--account", metavar="NAME",
+                        help="act as this admin account: its PIN is asked (or --pin / KIOSK_ADMIN_PIN), its role "
+                             "checked and the audit log names it (without it the command acts as the machine's "
+                             "operator, 'cli')")
+    # Hidden from --help: a PIN on the command line shows in the process list; it is for scripts and tests.
+    parser.add_argument("--pin", help=argparse.SUPPRESS, default=None)
+
+
+def acting_account(store: Any, args: Any, permission: str) -> str:
+    """The actor for the audit log: ``cli`` (the machine's operator) without ``--account``; with it, the account
+    after its PIN and its role's ``permission`` are checked (KioskError when refused)."""
+    import getpass
+    import os
+
+    from kiosk.admin.accounts import Accounts
+
+    name = getattr(args, "account", None)
+    if not name:
+        return "cli"
+    pin = getattr(args, "pin", None) or os.environ.get("KIOSK_ADMIN_PIN") or getpass.getpass(f"PIN of {name}: ")
+    return Accounts(store).require(name, pin, permission).name

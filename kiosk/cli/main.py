@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "kiosk.cli.cmd_config",
     "kiosk.cli.cmd_people",
     "kiosk.cli.cmd_export",
+    "kiosk.cli.cmd_attendance",
     "kiosk.cli.cmd_doctor",
     "kiosk.cli.cmd_gallery",
     "kiosk.cli.cmd_run",

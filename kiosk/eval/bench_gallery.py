@@ -115,16 +115,16 @@ def child_run(work: Path, params: dict) -> dict:
     candidates = np.array([r.candidate_id or -1 for r in gallery.match_many(queries)], np.int64)
     sweep = {}
     if not gallery.exact:  # recall/latency against the graph's search depth (the default is measured above)
-        default_efs = gallery._index.expansion_search
+        default_efs = gallery._index.graph.expansion_search
         for efs in (32, 64, 128, 256):
-            gallery._index.expansion_search = efs
+            gallery._index.graph.expansion_search = efs
             t = time.perf_counter()
             for q in queries[:300]:
                 gallery.match(q)
             ms = (time.perf_counter() - t) / 300 * 1000
             sweep[efs] = {"mean_ms": round(ms, 4),
                           "candidates": [r.candidate_id or -1 for r in gallery.match_many(queries)]}
-        gallery._index.expansion_search = default_efs
+        gallery._index.graph.expansion_search = default_efs
     # Enrolment: a new person's template (the database commit is the store's, not measured here).
     rng = np.random.default_rng(1)
     enroll = []
@@ -238,13 +238,10 @@ def exact_crossover(dim: int, sizes: tuple[int, ...] = (512, 1024, 2048, 4096, 8
     for n in sizes:
         persons, vectors, qv, _ = synthetic(max(1, n // 3), 3, dim, queries, seed)
         src = ArraySource.from_arrays("bench", persons, vectors)
-        g = Gallery(src, "bench", dim, threshold=0.3, exact_limit=1 << 40)
-        g.ready()
         row = {"templates": len(vectors)}
         for mode in ("exact", "graph"):
-            if mode == "graph":
-                g.exact_limit = 0
-                g._refresh_exact()
+            g = Gallery(src, "bench", dim, threshold=0.3, exact_limit=1 << 40 if mode == "exact" else 0)
+            g.ready()
             for q in qv[:30]:
                 g.match(q)
             lat = []

@@ -1,4 +1,5 @@
-"""Open-set identification: the template gallery (usearch graph + exact search) and its calibration.
+"""Open-set identification: the template gallery (usearch graph + exact search), kept in step with the
+database by the change feed, and its calibration.
 
 Qt-free. ``onnxruntime`` is imported *before* ``usearch`` on purpose: with usearch >= 2.26.2 on
 Linux, importing usearch first and then creating an ONNX Runtime session segfaults (two copies of
@@ -13,5 +14,6 @@ import usearch.index  # noqa: F401
 
 from kiosk.gallery.gallery import Gallery, MatchResult
 from kiosk.gallery.source import TemplateSource
+from kiosk.gallery.sync import Applied, FeedFollower
 
-__all__ = ["Gallery", "MatchResult", "TemplateSource"]
+__all__ = ["Applied", "FeedFollower", "Gallery", "MatchResult", "TemplateSource"]

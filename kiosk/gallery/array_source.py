@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kiosk.gallery.source import PeopleSnapshot
+
 
 class ArraySource:
     """Templates held in growable numpy arrays, behaving like the store's side of the gallery.
@@ -104,3 +106,16 @@ class ArraySource:
     def person_names(self, person_ids: list[int]) -> dict[int, str]:
         """Names of the given people (missing names fall back to ``person <id>``)."""
         return {int(p): self.names.get(int(p), f"person {int(p)}") for p in person_ids}
+
+    def gallery_names(self, model_id: str) -> dict[int, str]:
+        """Names of everyone with an active template."""
+        _, persons = self.gallery_keys(model_id)
+        return self.person_names(np.unique(persons).tolist())
+
+    def gallery_people(self, model_id: str, person_ids: list[int]) -> PeopleSnapshot:
+        """These people's active templates (a person without any counts as gone, like a deactivated one)."""
+        keys, persons = self.gallery_keys(model_id)
+        sel = np.isin(persons, np.asarray(list(person_ids), np.int64))
+        keys, persons = keys[sel], persons[sel]
+        vectors = self.gallery_vectors(model_id, keys) if len(keys) else np.zeros((0, self.dim), np.float32)
+        return PeopleSnapshot(self.person_names(np.unique(persons).tolist()), keys, persons, vectors)

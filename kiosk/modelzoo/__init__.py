@@ -1,4 +1,4 @@
-"""The model manifest, and finding and verifying model files (Qt-free)."""
+"""The model manifest, finding and verifying model files, and converting the ones the kiosk makes itself (Qt-free)."""
 
 from __future__ import annotations
 

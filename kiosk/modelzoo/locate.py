@@ -189,13 +189,13 @@ class ModelLocator:
         kind = converter_of(spec)
         source_sha = str(spec.extra.get("source_sha256", ""))
         if kind == "dlib":
-            from kiosk.vision.dlib_convert import ensure_dlib_onnx
+            from kiosk.modelzoo.dlib_convert import ensure_dlib_onnx
 
             path = ensure_dlib_onnx(self.convert_dir, expected_source_sha256=source_sha)
             if path.name != spec.file:
                 raise ModelError(f"{spec.id}: the dlib converter writes {path.name}, not {spec.file}")
         elif kind == "fold-int8":
-            from kiosk.vision.quant_fold import ensure_folded
+            from kiosk.modelzoo.quant_fold import ensure_folded
 
             package = str(spec.extra.get("source_package", ""))
             version = importlib.metadata.version(package) if _installed(package) else ""
@@ -226,11 +226,11 @@ def source_of(spec: ModelSpec) -> Path:
     """The installed file a ``converter`` model is made from; ModelError when it is not there."""
     kind = converter_of(spec)
     if kind == "dlib":
-        from kiosk.vision.dlib_convert import default_dat_path
+        from kiosk.modelzoo.dlib_convert import default_dat_path
 
         return default_dat_path()
     if kind == "fold-int8":
-        from kiosk.vision.quant_fold import package_file
+        from kiosk.modelzoo.quant_fold import package_file
 
         return package_file(str(spec.extra.get("source_package", "")), str(spec.extra.get("source_path", "")))
     raise ModelError(f"{spec.id}: unknown converter {kind!r} in the manifest")

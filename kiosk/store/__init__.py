@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
-from kiosk.store.store import AuditEntry, EventInfo, PersonInfo, Store, TemplateIn
+from kiosk.store.store import (
+    AccountInfo,
+    AuditEntry,
+    EventInfo,
+    PersonInfo,
+    RecordResult,
+    Store,
+    TemplateIn,
+    TemplateQuality,
+)
 
-__all__ = ["AuditEntry", "EventInfo", "PersonInfo", "Store", "TemplateIn"]
+__all__ = ["AccountInfo", "AuditEntry", "EventInfo", "PersonInfo", "RecordResult", "Store", "TemplateIn",
+           "TemplateQuality"]

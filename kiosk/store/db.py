@@ -1,4 +1,9 @@
-"""Engine creation: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL, from one URL."""
+"""Engine creation: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL, from one URL.
+
+Transactions that read and then write under a rule (deciding a check-in, creating or upgrading the
+schema) run on :func:`write_locked` engines: on SQLite they begin with ``BEGIN IMMEDIATE``, on
+PostgreSQL they are READ COMMITTED (their callers take advisory locks).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ from sqlalchemy.engine import make_url
 from kiosk.errors import StoreError
 
 BUSY_TIMEOUT_MS = 5000
+# An execution option read by the SQLite "begin" hook: how a transaction of that engine begins.
+SQLITE_BEGIN_OPTION = "kiosk_sqlite_begin"
+_SQLITE_BEGIN_MODES = ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -62,9 +70,32 @@ def create_db_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN")
+            mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+            if mode not in _SQLITE_BEGIN_MODES:
+                raise ValueError(f"unknown SQLite transaction mode {mode!r}")
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     if backend == "postgresql":
         return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
     raise StoreError(f"unsupported database {backend!r}: use sqlite:///PATH or postgresql://...")
+
+
+def write_locked(engine: Engine) -> Engine:
+    """The same engine (same pool) for transactions that read, decide and then write under a lock.
+
+    SQLite: its transactions begin with ``BEGIN IMMEDIATE``. A plain (deferred) transaction that reads
+    and then writes can interleave with another connection's: both read "no event yet", both write.
+    Worse, in WAL mode the second one's upgrade from reader to writer fails at once with "database is
+    locked" (the busy timeout does not apply to a snapshot that went stale), so a kiosk would show an
+    error for a perfectly healthy database. ``BEGIN IMMEDIATE`` takes the write lock first, waiting up
+    to the busy timeout for it, so such transactions run one after another.
+
+    PostgreSQL: callers take an advisory lock first thing in the transaction, and every statement after
+    it must see what the previous holder committed. That is READ COMMITTED (each statement a fresh
+    snapshot), PostgreSQL's default; it is set here because under a server default of REPEATABLE READ
+    the snapshot would be taken before the lock was granted and two kiosks would both record.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="READ COMMITTED")
+    return engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})

@@ -1,19 +1,28 @@
-"""Schema versions and upgrades. A SQLite file is backed up before any upgrade touches it."""
+"""Schema versions and upgrades. A SQLite file is backed up before any upgrade touches it.
+
+Creating and upgrading run under a database-wide lock, so kiosks that start together on one database
+create (or upgrade) the schema once and all come up.
+"""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, inspect, text
 
 from kiosk.errors import StoreError
+from kiosk.store.db import write_locked
 from kiosk.store.schema import SCHEMA_VERSION, Base
 
 log = logging.getLogger(__name__)
+
+# PostgreSQL advisory lock key held while the schema is checked, created or upgraded ("kiosksch" in
+# ASCII). Advisory locks belong to one database, so kiosks on other databases of the server never wait.
+SCHEMA_LOCK_KEY = 0x6B696F736B736368
 
 # The first released schema, kept verbatim so tests can make a real old file and upgrade it.
 V1_SQLITE_DDL = """
@@ -58,8 +67,42 @@ def _v1_to_v2(conn: Connection) -> None:
         conn.execute(text(ddl))
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    """v3: the change feed (change_counter, change_log) that running kiosks follow to keep their gallery current."""
+    ts = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    conn.execute(text("CREATE TABLE change_counter (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, "
+                      "pruned_below BIGINT NOT NULL)"))
+    conn.execute(text("INSERT INTO change_counter (id, seq, pruned_below) VALUES (1, 0, 0)"))
+    conn.execute(text(f"CREATE TABLE change_log (seq BIGINT NOT NULL, person_id INTEGER NOT NULL, "
+                      f"kind VARCHAR(20) NOT NULL, at {ts} NOT NULL, PRIMARY KEY (seq, person_id))"))
+
+
+def _v3_to_v4(conn: Connection) -> None:
+    """v4: named admin accounts (the old shared PIN becomes account "admin", which must choose a 6+ digit PIN
+    at its next login) and attendance corrections (void, reassign)."""
+    ts = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    conn.execute(text(f"CREATE TABLE admin_accounts (name VARCHAR(100) PRIMARY KEY, role VARCHAR(20) NOT NULL, "
+                      f"pin_hash TEXT NOT NULL, must_change_pin BOOLEAN NOT NULL, failures INTEGER NOT NULL, "
+                      f"locked_until FLOAT NOT NULL, created_at {ts} NOT NULL, last_login_at {ts})"))
+    for ddl in (f"ALTER TABLE attendance_events ADD COLUMN voided_at {ts}",
+                "ALTER TABLE attendance_events ADD COLUMN void_reason TEXT",
+                "ALTER TABLE attendance_events ADD COLUMN original_person_id INTEGER",
+                "ALTER TABLE attendance_events ADD COLUMN original_person_name VARCHAR(200)",
+                "ALTER TABLE attendance_events ADD COLUMN corrected_by VARCHAR(200)"):
+        conn.execute(text(ddl))
+    row = conn.execute(text("SELECT value FROM settings WHERE key = 'admin_pin'")).first()
+    if row and row[0]:
+        # The same scrypt hash keeps working for the first login; must_change_pin then asks for 6+ digits.
+        conn.execute(text("INSERT INTO admin_accounts (name, role, pin_hash, must_change_pin, failures, "
+                          "locked_until, created_at) VALUES ('admin', 'admin', :h, :t, 0, 0, :now)"),
+                     {"h": row[0], "t": True, "now": datetime.now(UTC).replace(tzinfo=None)
+                      if conn.dialect.name == "sqlite" else datetime.now(UTC)})
+    conn.execute(text("DELETE FROM settings WHERE key IN ('admin_pin', 'admin_pin_failures', "
+                      "'admin_pin_locked_until')"))
+
+
 # from-version -> step to the next version
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def backup_sqlite(db_path: Path, version: int) -> Path:
@@ -86,27 +129,48 @@ def stored_version(conn: Connection) -> int | None:
     return int(row[0]) if row else None
 
 
+def _lock_schema(conn: Connection) -> None:
+    """Hold the database-wide schema lock until ``conn``'s transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock (released by commit, rollback or a dropped
+    connection, so a kiosk that dies mid-upgrade cannot leave it held). SQLite: the transaction began
+    with BEGIN IMMEDIATE (:func:`kiosk.store.db.write_locked`), which already is the file's write lock.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+
+
 def ensure_schema(engine: Engine, sqlite_path: Path | None) -> int:
-    """Create a fresh schema or upgrade an older one (backing the file up first). Returns the version."""
-    with engine.connect() as conn:
+    """Create a fresh schema or upgrade an older one (backing the file up first). Returns the version.
+
+    The version is read, and the schema created or upgraded, in one transaction that holds the schema
+    lock: a kiosk starting while another creates the schema waits for it and then finds it done, instead
+    of creating the same tables a second time (duplicate tables on PostgreSQL, "database is locked" on
+    SQLite). Both databases have transactional DDL, so a failed creation or upgrade leaves nothing
+    half-done.
+    """
+    with write_locked(engine).begin() as conn:
+        _lock_schema(conn)
         version = stored_version(conn)
-    if version is None:
-        Base.metadata.create_all(engine)
-        with engine.begin() as conn:
+        if version is None:
+            Base.metadata.create_all(conn)
             conn.execute(text("INSERT INTO settings (key, value) VALUES ('schema_version', :v)"),
                          {"v": str(SCHEMA_VERSION)})
-        return SCHEMA_VERSION
-    if version > SCHEMA_VERSION:
-        raise StoreError(f"the database has schema version {version}, newer than this kiosk understands "
-                         f"({SCHEMA_VERSION}); update the kiosk software")
-    if version < SCHEMA_VERSION:
-        if sqlite_path is not None:
-            backup = backup_sqlite(sqlite_path, version)
-            log.warning("database schema v%d backed up to %s before upgrading", version, backup)
-        else:
-            log.warning("upgrading PostgreSQL schema v%d -> v%d (take a pg_dump first if unsure)",
-                        version, SCHEMA_VERSION)
-        with engine.begin() as conn:  # all steps in one transaction: a failed upgrade changes nothing
+            log.info("created the database schema v%d", SCHEMA_VERSION)
+            return SCHEMA_VERSION
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the database has schema version {version}, newer than this kiosk understands "
+                             f"({SCHEMA_VERSION}); update the kiosk software")
+        if version < SCHEMA_VERSION:
+            if sqlite_path is not None:
+                # Under the write lock: other connections may still read, so the online backup works,
+                # and no other kiosk can write (or upgrade) between this copy and the upgrade.
+                backup = backup_sqlite(sqlite_path, version)
+                log.warning("database schema v%d backed up to %s before upgrading", version, backup)
+            else:
+                log.warning("upgrading PostgreSQL schema v%d -> v%d (take a pg_dump first if unsure)",
+                            version, SCHEMA_VERSION)
+            # All steps in this one transaction: a failed upgrade changes nothing.
             for v in range(version, SCHEMA_VERSION):
                 MIGRATIONS[v](conn)
             conn.execute(text("UPDATE settings SET value = :v WHERE key = 'schema_version'"),

@@ -1,10 +1,12 @@
-"""SQLAlchemy 2 typed ORM models: people, face templates, attendance, audit log, settings."""
+"""SQLAlchemy 2 typed ORM models: people, face templates, attendance, audit log, settings, change feed."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    DDL,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -15,11 +17,12 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Version of the schema this code writes; kiosk.store.migrations upgrades older files to it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 
 def utcnow() -> datetime:
@@ -119,6 +122,34 @@ class AttendanceEvent(Base):
     kind: Mapped[str] = mapped_column(String(20), default="checkin")
     ts: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     similarity: Mapped[float | None] = mapped_column(Float)
+    # Corrections (v4). A voided event stays in the table (admins still see it, marked) but counts for
+    # nothing: exports, the attendance policy and today's totals skip it. A reassigned event carries the
+    # right person in person_id/person_name and keeps whom the kiosk had named in original_*.
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    original_person_id: Mapped[int | None] = mapped_column(Integer)
+    original_person_name: Mapped[str | None] = mapped_column(String(200))
+    corrected_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class AdminAccount(Base):
+    """A named admin (v4): role, scrypt PIN hash and the persisted lockout state.
+
+    In the database, not in a local file, so every kiosk on one database shares the accounts and a
+    lockout cannot be escaped by walking to the next kiosk or restarting this one.
+    """
+
+    __tablename__ = "admin_accounts"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    pin_hash: Mapped[str] = mapped_column(Text)
+    must_change_pin: Mapped[bool] = mapped_column(Boolean, default=False)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # Wall-clock seconds (epoch) until which PIN attempts are refused; 0: not locked.
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditLog(Base):
@@ -134,9 +165,47 @@ class AuditLog(Base):
 
 
 class Setting(Base):
-    """Key/value settings shared by every kiosk on the database (schema version, admin PIN hash, ...)."""
+    """Key/value settings shared by every kiosk on the database (schema version, retention,
+    the setup code's hash, ...)."""
 
     __tablename__ = "settings"
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ChangeCounter(Base):
+    """The change feed's one-row counter: ``seq`` goes up by one in every transaction that changes people or
+    templates (:meth:`kiosk.store.Store._log_changes`).
+
+    Every such transaction updates this one row as its last statement, so on PostgreSQL they commit in
+    ``seq`` order (the row lock queues them): a kiosk that has seen ``seq`` N has seen every change up to N.
+    (A sequence would not do: its numbers are handed out at insert time, not in commit order.)
+    ``pruned_below``: change-log rows with a smaller ``seq`` may be gone; a kiosk that far behind re-reads
+    everything.
+    """
+
+    __tablename__ = "change_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    pruned_below: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# The counter's one row exists from the start (a fresh database; the v2 -> v3 migration inserts it too).
+event.listen(ChangeCounter.__table__, "after_create",
+             DDL("INSERT INTO change_counter (id, seq, pruned_below) VALUES (1, 0, 0)"))
+
+
+class ChangeLog(Base):
+    """What a change-counter step changed: one row per person (``kind``: enroll, templates, rename, edit,
+    deactivate, reactivate, delete, reembed). Running kiosks read the rows after the ``seq`` they last
+    applied and refresh those people's templates, name and active flag."""
+
+    __tablename__ = "change_log"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    # No foreign key: the row must outlive a deleted person (it says that they were deleted).
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

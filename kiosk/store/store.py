@@ -1,23 +1,46 @@
-"""The Store: every read and write of people, templates, attendance, audit log and settings."""
+"""The Store: every read and write of people, templates, attendance, audit log and settings.
+
+Every method that changes people or templates also logs the change to the change feed in the same
+transaction (:meth:`Store._log_changes`, see :mod:`kiosk.store.feed`), so each running kiosk sees it,
+wherever it was made (command line, admin panel, another kiosk).
+"""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Literal, Protocol
 
 import numpy as np
-from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy import Engine, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.errors import StoreError
-from kiosk.store.db import create_db_engine, sqlite_path
+from kiosk.store.db import BUSY_TIMEOUT_MS, create_db_engine, sqlite_path, write_locked
+from kiosk.store.feed import CHANNEL, Change, ChangeBatch, ChangeWatcher, open_watcher
 from kiosk.store.migrations import ensure_schema
-from kiosk.store.schema import AttendanceEvent, AuditLog, FaceTemplate, Person, Setting, utcnow
-from kiosk.vision.types import FaceQuality
+from kiosk.store.schema import (
+    AdminAccount,
+    AttendanceEvent,
+    AuditLog,
+    ChangeCounter,
+    ChangeLog,
+    FaceTemplate,
+    Person,
+    Setting,
+    utcnow,
+)
+
+# The change log keeps at least this many steps; every PRUNE_EVERY-th step deletes older rows (a kiosk
+# further behind than that re-reads its whole gallery instead).
+CHANGE_LOG_KEEP = 10_000
+PRUNE_EVERY = 1_000
+# Ids per IN (...) list: SQLite allows at most 32766 bound values in one statement.
+_IN_CHUNK = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +81,61 @@ class EventInfo:
     kind: str
     ts: datetime
     similarity: float | None
+    # Corrections: voided events count for nothing but stay visible to admins; original_name is whom the
+    # kiosk had named before a reassignment; corrected_by is the account that voided or reassigned it.
+    voided: bool = False
+    void_reason: str | None = None
+    original_person_id: int | None = None
+    original_name: str | None = None
+    corrected_by: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """JSON form (ISO 8601 time)."""
+        return {"id": self.id, "person_id": self.person_id, "name": self.name, "external_id": self.external_id,
+                "group": self.group, "kiosk_id": self.kiosk_id, "kind": self.kind, "ts": self.ts.isoformat(),
+                "similarity": self.similarity, "voided": self.voided, "void_reason": self.void_reason,
+                "original_person_id": self.original_person_id, "original_name": self.original_name,
+                "corrected_by": self.corrected_by}
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    """An admin account as stored (``pin_hash`` is read only by kiosk.admin.accounts to check a PIN)."""
+
+    name: str
+    role: str
+    pin_hash: str
+    must_change_pin: bool
+    failures: int
+    locked_until: float
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordResult:
+    """What one attendance write did (:meth:`Store.decide_and_record`, :meth:`Store.record_event`).
+
+    status: "recorded" (event ``event_id`` of ``kind`` written), "not_counted" (the rule said this pass
+    does not count) or "refused" (the person is deactivated or no longer enrolled: nothing written,
+    ``reason`` says why). previous: the person's last event before this one (None: first ever).
+    """
+
+    status: Literal["recorded", "not_counted", "refused"]
+    kind: str | None = None
+    event_id: int | None = None
+    previous: EventInfo | None = None
+    reason: str | None = None
+
+    @property
+    def recorded(self) -> bool:
+        """True when an event was written."""
+        return self.status == "recorded"
+
+    @property
+    def refused(self) -> bool:
+        """True when the person may not be recorded (deactivated or deleted)."""
+        return self.status == "refused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +149,49 @@ class AuditEntry:
     detail: str
 
 
+class TemplateQuality(Protocol):
+    """The quality figures stored with a template (kiosk.vision's FaceQuality has them).
+
+    A protocol, so that storage does not depend on the vision layer: any object with these four
+    numbers will do.
+    """
+
+    @property
+    def size_px(self) -> float:
+        """Face size in frame pixels."""
+
+    @property
+    def sharpness(self) -> float:
+        """Variance of the Laplacian of the aligned crop."""
+
+    @property
+    def yaw_deg(self) -> float:
+        """Left/right head turn in degrees."""
+
+    @property
+    def brightness(self) -> float:
+        """Mean grey level of the aligned crop, 0..255."""
+
+
+@dataclass(frozen=True, slots=True)
+class GalleryPeople:
+    """The gallery's view of some people, read together: who of them is active (with their names) and those
+    people's templates of one embedder (ids ascending, raw float32 embeddings). A person asked about but
+    absent from ``names`` was deleted or deactivated and belongs in no gallery."""
+
+    names: dict[int, str]
+    keys: np.ndarray
+    persons: np.ndarray
+    vectors: np.ndarray
+
+
 @dataclass(frozen=True, slots=True)
 class TemplateIn:
     """A template to store: embedding, the model that made it, quality, source and aligned crop (JPEG)."""
 
     embedding: np.ndarray
     model_id: str
-    quality: FaceQuality | None
+    quality: TemplateQuality | None
     source: str
     crop_jpeg: bytes | None
 
@@ -89,7 +203,13 @@ def _person_info(p: Person, templates: int) -> PersonInfo:
 
 def _event_info(e: AttendanceEvent) -> EventInfo:
     return EventInfo(e.id, e.person_id, e.person_name, e.external_id, e.group, e.kiosk_id, e.kind, e.ts,
-                     e.similarity)
+                     e.similarity, e.voided_at is not None, e.void_reason, e.original_person_id,
+                     e.original_person_name, e.corrected_by)
+
+
+def _account_info(a: AdminAccount) -> AccountInfo:
+    return AccountInfo(a.name, a.role, a.pin_hash, bool(a.must_change_pin), int(a.failures or 0),
+                       float(a.locked_until or 0.0), a.created_at, a.last_login_at)
 
 
 def _template_row(person_id: int, t: TemplateIn) -> FaceTemplate:
@@ -103,6 +223,11 @@ def _template_row(person_id: int, t: TemplateIn) -> FaceTemplate:
     )
 
 
+# PostgreSQL advisory lock namespace of attendance decisions ("kios" in ASCII); the second key is the
+# person id. The two-key form never collides with the schema lock's one-key form.
+ATTENDANCE_LOCK_NS = 0x6B696F73
+
+
 class Store:
     """People, templates, attendance, audit log and settings in one SQL database."""
 
@@ -111,6 +236,9 @@ class Store:
         self.url = url
         self.sqlite_path: Path | None = sqlite_path(url)
         self._session = sessionmaker(engine, expire_on_commit=False)
+        # Same pool, for decide-then-write transactions (kiosk.store.db.write_locked): BEGIN IMMEDIATE on
+        # SQLite, READ COMMITTED on PostgreSQL.
+        self._locked_session = sessionmaker(write_locked(engine), expire_on_commit=False)
         self.schema_version = 0
 
     @classmethod
@@ -139,7 +267,7 @@ class Store:
     def _describe(self, exc: SQLAlchemyError) -> str:
         where = str(self.sqlite_path) if self.sqlite_path else self.engine.url.render_as_string(hide_password=True)
         msg = str(getattr(exc, "orig", exc))
-        if "locked" in msg or "busy" in msg:
+        if "locked" in msg or "busy" in msg or "lock timeout" in msg:
             return (f"the database {where} is locked by another program (another kiosk or admin session?) "
                     f"and stayed locked for 5 s; nothing was changed, try again")
         if "readonly" in msg or "read-only" in msg:
@@ -149,15 +277,43 @@ class Store:
         return f"database error on {where}: {msg.strip().splitlines()[0] if msg.strip() else exc}"
 
     @contextlib.contextmanager
-    def _tx(self) -> Iterator[Session]:
-        """A transaction: committed on success, rolled back on error, DB errors as StoreError."""
+    def _tx(self, write_lock: bool = False) -> Iterator[Session]:
+        """A transaction: committed on success, rolled back on error, DB errors as StoreError.
+
+        ``write_lock``: for read-then-write rules that must not interleave with another writer. On SQLite
+        the transaction takes the database's write lock when it begins (BEGIN IMMEDIATE); on PostgreSQL it
+        is READ COMMITTED, so statements after an advisory lock see what the lock's last holder committed.
+        """
         try:
-            with self._session.begin() as s:
+            with (self._locked_session if write_lock else self._session).begin() as s:
                 yield s
         except IntegrityError:
             raise
         except OperationalError as exc:
             raise StoreError(self._describe(exc)) from None
+
+    def _log_changes(self, s: Session, changes: dict[int, str]) -> int | None:
+        """Record in the change feed that these people changed (person id -> kind); returns the new step.
+
+        Call it as the *last* statement of the transaction that made the change: the counter row it updates
+        is locked until the commit, which makes concurrent changes (PostgreSQL) commit in step order
+        without any of them waiting on the counter while holding other locks.
+        """
+        if not changes:
+            return None
+        seq = int(s.execute(update(ChangeCounter).where(ChangeCounter.id == 1)
+                            .values(seq=ChangeCounter.seq + 1).returning(ChangeCounter.seq)).scalar_one())
+        now = utcnow()
+        s.execute(insert(ChangeLog), [{"seq": seq, "person_id": int(p), "kind": k, "at": now}
+                                      for p, k in sorted(changes.items())])
+        if seq % PRUNE_EVERY == 0 and seq > CHANGE_LOG_KEEP:
+            cut = seq - CHANGE_LOG_KEEP
+            s.execute(delete(ChangeLog).where(ChangeLog.seq < cut))
+            s.execute(update(ChangeCounter).where(ChangeCounter.id == 1).values(pruned_below=cut))
+        if self.engine.dialect.name == "postgresql":
+            # Delivered to every listening kiosk when (and only if) this transaction commits.
+            s.execute(text("SELECT pg_notify(:channel, :seq)"), {"channel": CHANNEL, "seq": str(seq)})
+        return seq
 
     # ------------------------------------------------------------------ people
     def add_person(self, name: str, external_id: str | None = None, group: str | None = None,
@@ -186,12 +342,13 @@ class Store:
                 s.add(AuditLog(actor=actor, action="enroll",
                                detail=f"person {person.id} '{name}' with {len(rows)} template(s)"
                                       + (f", consent recorded by {consent_by}" if consent_by else "")))
+                self._log_changes(s, {person.id: "enroll"})
                 return person.id, [r.id for r in rows]
         except IntegrityError:
             raise StoreError(f"external id '{external_id}' already belongs to another person") from None
 
     def add_template(self, person_id: int, embedding: np.ndarray, model_id: str,
-                     quality: FaceQuality | None = None, source: str = "", crop_jpeg: bytes | None = None) -> int:
+                     quality: TemplateQuality | None = None, source: str = "", crop_jpeg: bytes | None = None) -> int:
         """Add one template to an existing person; returns the template id."""
         return self.add_templates(person_id, [TemplateIn(embedding, model_id, quality, source, crop_jpeg)])[0]
 
@@ -203,6 +360,8 @@ class Store:
             rows = [_template_row(person_id, t) for t in templates]
             s.add_all(rows)
             s.flush()
+            if rows:
+                self._log_changes(s, {person_id: "templates"})
             return [r.id for r in rows]
 
     def _template_counts(self, s: Session, ids: Sequence[int] | None = None) -> dict[int, int]:
@@ -263,12 +422,16 @@ class Store:
                 if group is not None and (group.strip() or None) != p.group:
                     changes.append(f"group {p.group!r} -> {group.strip() or None!r}")
                     p.group = group.strip() or None
+                kind = "rename" if any(c.startswith("name ") for c in changes) else "edit"
                 if active is not None and active != p.active:
                     changes.append("activated" if active else "deactivated")
+                    kind = "reactivate" if active else "deactivate"
                     p.active = active
                 if changes:
                     p.updated_at = utcnow()
                     s.add(AuditLog(actor=actor, action="edit", detail=f"person {person_id}: " + "; ".join(changes)))
+                    s.flush()
+                    self._log_changes(s, {person_id: kind})
                 s.flush()
                 return _person_info(p, self._template_counts(s, [person_id]).get(person_id, 0))
         except IntegrityError:
@@ -287,12 +450,17 @@ class Store:
             s.delete(p)
             s.add(AuditLog(actor=actor, action="delete",
                            detail=f"person {person_id} '{p.name}': {n} template(s) and crops purged"))
+            s.flush()
+            self._log_changes(s, {person_id: "delete"})
             return True
 
     def delete_templates(self, template_ids: Sequence[int]) -> int:
         """Delete templates by id; returns how many."""
         with self._tx() as s:
-            return s.execute(delete(FaceTemplate).where(FaceTemplate.id.in_(list(template_ids)))).rowcount
+            gone = s.execute(delete(FaceTemplate).where(FaceTemplate.id.in_(list(template_ids)))
+                             .returning(FaceTemplate.person_id)).scalars().all()
+            self._log_changes(s, dict.fromkeys(gone, "templates"))
+            return len(gone)
 
     def template_crops(self, person_id: int) -> list[bytes]:
         """The stored aligned crops (JPEG) of a person, oldest first."""
@@ -364,6 +532,7 @@ class Store:
                     created_at=created)))
             s.add_all([row for _, row in pairs])
             s.flush()
+            self._log_changes(s, {row.person_id: "reembed" for _, row in pairs})
             return {old: row.id for old, row in pairs}
 
     def template_models(self) -> dict[str, int]:
@@ -424,45 +593,210 @@ class Store:
 
     def person_names(self, person_ids: list[int]) -> dict[int, str]:
         """Names of the given people."""
+        ids = [int(p) for p in person_ids]
+        out: dict[int, str] = {}
         with self._tx() as s:
-            q = select(Person.id, Person.name).where(Person.id.in_([int(p) for p in person_ids]))
-            return {i: n for i, n in s.execute(q)}
+            for start in range(0, len(ids), _IN_CHUNK):
+                q = select(Person.id, Person.name).where(Person.id.in_(ids[start:start + _IN_CHUNK]))
+                out.update({i: n for i, n in s.execute(q)})
+        return out
+
+    def gallery_names(self, model_id: str) -> dict[int, str]:
+        """Names of every active person with a template of ``model_id`` (the gallery's people)."""
+        with self._tx() as s:
+            q = (select(Person.id, Person.name).where(Person.active.is_(True))
+                 .where(select(FaceTemplate.id).where(FaceTemplate.person_id == Person.id,
+                                                      FaceTemplate.model_id == model_id).exists()))
+            return {int(i): n for i, n in s.execute(q)}
+
+    def gallery_people(self, model_id: str, person_ids: Sequence[int]) -> GalleryPeople:
+        """These people's gallery state now: active ones with names, and their templates of ``model_id``."""
+        ids = sorted({int(p) for p in person_ids})
+        names: dict[int, str] = {}
+        rows: list[tuple[int, int, bytes]] = []
+        with self._tx() as s:
+            for start in range(0, len(ids), _IN_CHUNK):
+                q = select(Person.id, Person.name).where(Person.id.in_(ids[start:start + _IN_CHUNK]),
+                                                         Person.active.is_(True))
+                names.update({int(i): n for i, n in s.execute(q)})
+            active = sorted(names)
+            for start in range(0, len(active), _IN_CHUNK):
+                q = (select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.embedding)
+                     .where(FaceTemplate.person_id.in_(active[start:start + _IN_CHUNK]),
+                            FaceTemplate.model_id == model_id))
+                rows.extend((int(i), int(p), e) for i, p, e in s.execute(q))
+        rows.sort()
+        if not rows:
+            return GalleryPeople(names, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 0), np.float32))
+        return GalleryPeople(names, np.array([r[0] for r in rows], np.int64), np.array([r[1] for r in rows], np.int64),
+                             np.vstack([np.frombuffer(r[2], dtype=np.float32) for r in rows]))
+
+    # ------------------------------------------------------------------ change feed
+    def change_seq(self) -> int:
+        """The change feed's current step (0 before the first change): cheap, one row."""
+        with self._tx() as s:
+            return int(s.scalar(select(ChangeCounter.seq).where(ChangeCounter.id == 1)) or 0)
+
+    def changes_since(self, seq: int, limit: int = 10_000) -> ChangeBatch:
+        """The change-log rows after step ``seq``, oldest first (at most ``limit`` rows, whole steps)."""
+        with self._tx() as s:
+            pruned = int(s.scalar(select(ChangeCounter.pruned_below).where(ChangeCounter.id == 1)) or 0)
+            q = (select(ChangeLog.seq, ChangeLog.person_id, ChangeLog.kind, ChangeLog.at).where(ChangeLog.seq > seq)
+                 .order_by(ChangeLog.seq, ChangeLog.person_id).limit(limit + 1))
+            rows = [Change(int(q_), int(p), str(k), at) for q_, p, k, at in s.execute(q)]
+        complete = seq + 1 >= pruned
+        more = len(rows) > limit
+        if more:
+            # Whole steps only: a step cut in two would be marked read with half its people unread.
+            last = rows[limit].seq
+            whole = [r for r in rows if r.seq < last]
+            if not whole:  # one step larger than the limit: the reader compares everything instead
+                return ChangeBatch(seq, last, (), complete=False, more=True)
+            rows = whole
+        top = rows[-1].seq if rows else seq
+        return ChangeBatch(seq, top, tuple(rows), complete=complete, more=more)
+
+    def watch_changes(self, poll_s: float | None = None) -> ChangeWatcher:
+        """A watcher that wakes when the change feed may have moved (see :mod:`kiosk.store.feed`)."""
+        return open_watcher(self) if poll_s is None else open_watcher(self, poll_s)
 
     # ------------------------------------------------------------------ attendance
-    def record_event(self, person_id: int, kiosk_id: str, kind: str, ts: datetime,
-                     similarity: float | None) -> int:
-        """Record an attendance event (name, external id and group copied from the person)."""
+    def decide_and_record(self, person_id: int, kiosk_id: str, decide: Callable[[EventInfo | None], str | None],
+                          ts: datetime, similarity: float | None) -> RecordResult:
+        """Read the person's last event, ask ``decide`` which kind (if any) to record, and record it: all in
+        one transaction that no other kiosk's decision for this person can interleave with.
+
+        Two kiosks (or two tracks of one person) deciding at the same instant would otherwise both read
+        "no event yet" and both record. PostgreSQL: a transaction-scoped advisory lock on the person
+        (``pg_advisory_xact_lock``), so a second decision for the same person waits for the first one's
+        commit and then reads its event; other people are not held up, and a pass that records nothing
+        writes nothing (a row lock would be a write to flush at every commit). SQLite: the transaction
+        begins with BEGIN IMMEDIATE, the file's one write lock. Either waits at most 5 s, then fails as a
+        StoreError ("locked") having written nothing.
+
+        A deactivated or deleted person is refused (nothing written). ``decide`` runs under the lock: keep
+        it a pure function of the last event (``AttendancePolicy.decide``). Name, external id and group are
+        copied from the person into the event.
+        """
         if ts.tzinfo is None:
             raise ValueError("attendance timestamps must be timezone-aware")
-        with self._tx() as s:
-            p = s.get(Person, person_id)
-            if p is None:
-                raise StoreError(f"no person with id {person_id}")
-            e = AttendanceEvent(person_id=person_id, person_name=p.name, external_id=p.external_id, group=p.group,
-                                kiosk_id=kiosk_id, kind=kind, ts=ts,
-                                similarity=None if similarity is None else float(similarity))
-            s.add(e)
-            s.flush()
-            return e.id
+        gone = RecordResult("refused", reason=f"person {person_id} is no longer enrolled (deleted); "
+                                              "no attendance recorded")
+        try:
+            with self._tx(write_lock=True) as s:
+                if self.engine.dialect.name == "postgresql":
+                    # Wait no longer than SQLite's busy timeout: the recognizer's worker thread is waiting,
+                    # and another kiosk's stuck transaction must become a message, not a hang.
+                    s.execute(text(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}"))
+                    s.execute(text("SELECT pg_advisory_xact_lock(:ns, :person)"),
+                              {"ns": ATTENDANCE_LOCK_NS, "person": person_id})
+                p = s.get(Person, person_id)
+                if p is None:
+                    return gone
+                last = self._last_event(s, person_id)
+                if not p.active:
+                    return RecordResult("refused", previous=last,
+                                        reason=f"person {person_id} ({p.name}) is deactivated; "
+                                               "no attendance recorded")
+                kind = decide(last)
+                if kind is None:
+                    return RecordResult("not_counted", previous=last)
+                e = AttendanceEvent(person_id=person_id, person_name=p.name, external_id=p.external_id,
+                                    group=p.group, kiosk_id=kiosk_id, kind=kind, ts=ts,
+                                    similarity=None if similarity is None else float(similarity))
+                s.add(e)
+                s.flush()
+                return RecordResult("recorded", kind, e.id, last)
+        except IntegrityError:
+            # PostgreSQL: the person was deleted after we read them and before our event's foreign key
+            # was checked (the delete committed first). The transaction rolled back: nothing written.
+            return gone
+
+    def record_event(self, person_id: int, kiosk_id: str, kind: str, ts: datetime,
+                     similarity: float | None) -> RecordResult:
+        """Record an attendance event of ``kind`` whatever the last one was (imports, tests, corrections).
+
+        Under the same lock as :meth:`decide_and_record`; a deactivated or deleted person is refused.
+        """
+        return self.decide_and_record(person_id, kiosk_id, lambda _last: kind, ts, similarity)
+
+    @staticmethod
+    def _last_event(s: Session, person_id: int) -> EventInfo | None:
+        # A voided event never happened as far as the policy is concerned.
+        q = (select(AttendanceEvent).where(AttendanceEvent.person_id == person_id,
+                                           AttendanceEvent.voided_at.is_(None))
+             .order_by(AttendanceEvent.ts.desc(), AttendanceEvent.id.desc()).limit(1))
+        e = s.scalars(q).first()
+        return None if e is None else _event_info(e)
 
     def last_event(self, person_id: int) -> EventInfo | None:
         """The person's latest attendance event, from any kiosk sharing this database."""
         with self._tx() as s:
-            q = (select(AttendanceEvent).where(AttendanceEvent.person_id == person_id)
-                 .order_by(AttendanceEvent.ts.desc(), AttendanceEvent.id.desc()).limit(1))
-            e = s.scalars(q).first()
-            return None if e is None else _event_info(e)
+            return self._last_event(s, person_id)
 
     def events_between(self, start: datetime, end: datetime, group: str | None = None,
-                       person_id: int | None = None) -> list[EventInfo]:
-        """Events with start <= ts < end, oldest first."""
+                       person_id: int | None = None, include_voided: bool = False) -> list[EventInfo]:
+        """Events with start <= ts < end, oldest first; voided ones only with ``include_voided`` (admin views)."""
         with self._tx() as s:
             q = select(AttendanceEvent).where(AttendanceEvent.ts >= start, AttendanceEvent.ts < end)
+            if not include_voided:
+                q = q.where(AttendanceEvent.voided_at.is_(None))
             if group:
                 q = q.where(AttendanceEvent.group == group)
             if person_id is not None:
                 q = q.where(AttendanceEvent.person_id == person_id)
             return [_event_info(e) for e in s.scalars(q.order_by(AttendanceEvent.ts, AttendanceEvent.id))]
+
+    def get_event(self, event_id: int) -> EventInfo | None:
+        """One attendance event (voided or not), or None."""
+        with self._tx() as s:
+            e = s.get(AttendanceEvent, event_id)
+            return None if e is None else _event_info(e)
+
+    def void_event(self, event_id: int, reason: str, actor: str) -> EventInfo:
+        """Mark an event void (kept, shown to admins, counted nowhere) and audit it with the account."""
+        reason = reason.strip()
+        if not reason:
+            raise StoreError("a reason is required to void an event")
+        with self._tx() as s:
+            e = s.get(AttendanceEvent, event_id)
+            if e is None:
+                raise StoreError(f"no attendance event with id {event_id}")
+            if e.voided_at is not None:
+                raise StoreError(f"event {event_id} is already void")
+            e.voided_at = utcnow()
+            e.void_reason = reason[:1000]
+            e.corrected_by = actor
+            s.add(AuditLog(actor=actor, action="event_voided",
+                           detail=f"event {event_id} ({e.person_name}, {e.ts.isoformat()}) voided: {reason}"))
+            s.flush()
+            return _event_info(e)
+
+    def reassign_event(self, event_id: int, person_id: int, actor: str) -> EventInfo:
+        """Move an event to the right person (name, number and group copied from them); the first person the
+        kiosk named is kept in ``original_*``. Audited with the account."""
+        with self._tx() as s:
+            e = s.get(AttendanceEvent, event_id)
+            if e is None:
+                raise StoreError(f"no attendance event with id {event_id}")
+            if e.voided_at is not None:
+                raise StoreError(f"event {event_id} is void; it cannot be reassigned")
+            p = s.get(Person, person_id)
+            if p is None:
+                raise StoreError(f"no person with id {person_id}")
+            if e.person_id == person_id:
+                raise StoreError(f"event {event_id} already belongs to {p.name}")
+            before = e.person_name
+            if e.original_person_name is None:  # a second reassignment keeps the kiosk's own answer
+                e.original_person_id = e.person_id
+                e.original_person_name = e.person_name
+            e.person_id, e.person_name, e.external_id, e.group = p.id, p.name, p.external_id, p.group
+            e.corrected_by = actor
+            s.add(AuditLog(actor=actor, action="event_reassigned",
+                           detail=f"event {event_id} ({e.ts.isoformat()}) moved from {before} to {p.name} "
+                                  f"(id {p.id})"))
+            s.flush()
+            return _event_info(e)
 
     def purge_events_before(self, cutoff: datetime, actor: str = "retention") -> int:
         """Delete attendance older than ``cutoff`` (retention); returns how many."""
@@ -483,6 +817,62 @@ class Store:
         with self._tx() as s:
             q = select(AuditLog).order_by(AuditLog.ts.desc(), AuditLog.id.desc()).limit(limit)
             return [AuditEntry(a.id, a.ts, a.actor, a.action, a.detail) for a in s.scalars(q)]
+
+    # ------------------------------------------------------------------ admin accounts
+    def list_accounts(self) -> list[AccountInfo]:
+        """Every admin account, by name."""
+        with self._tx() as s:
+            return [_account_info(a) for a in s.scalars(select(AdminAccount).order_by(AdminAccount.name))]
+
+    def get_account(self, name: str) -> AccountInfo | None:
+        """One account, or None."""
+        with self._tx() as s:
+            a = s.get(AdminAccount, name)
+            return None if a is None else _account_info(a)
+
+    def count_accounts(self) -> int:
+        """How many admin accounts exist (0: a fresh kiosk, setup code needed)."""
+        with self._tx() as s:
+            return int(s.scalar(select(func.count()).select_from(AdminAccount)) or 0)
+
+    def add_account(self, name: str, role: str, pin_hash: str, actor: str, must_change_pin: bool = False) -> None:
+        """Create an account (StoreError when the name is taken); audited."""
+        try:
+            with self._tx() as s:
+                if s.get(AdminAccount, name) is not None:
+                    raise StoreError(f"an account named {name!r} already exists")
+                s.add(AdminAccount(name=name, role=role, pin_hash=pin_hash, must_change_pin=must_change_pin,
+                                   failures=0, locked_until=0.0))
+                s.add(AuditLog(actor=actor, action="account_added", detail=f"account {name} ({role})"))
+        except IntegrityError:
+            raise StoreError(f"an account named {name!r} already exists") from None
+
+    def update_account(self, name: str, **values: object) -> None:
+        """Set columns of one account (pin_hash, role, must_change_pin, failures, locked_until, last_login_at)."""
+        with self._tx() as s:
+            n = s.execute(update(AdminAccount).where(AdminAccount.name == name).values(**values)).rowcount
+            if not n:
+                raise StoreError(f"no account named {name!r}")
+
+    def record_account_failure(self, name: str, lock_for: Callable[[int], float], now: float) -> tuple[int, float]:
+        """Count one wrong PIN in one transaction (row locked on PostgreSQL, so two kiosks cannot both count
+        from the same value); ``lock_for(failures)`` gives the delay. Returns (failures, locked_until)."""
+        with self._tx() as s:
+            a = s.scalars(select(AdminAccount).where(AdminAccount.name == name).with_for_update()).first()
+            if a is None:
+                raise StoreError(f"no account named {name!r}")
+            a.failures = int(a.failures or 0) + 1
+            delay = lock_for(a.failures)
+            a.locked_until = now + delay if delay > 0 else 0.0
+            return a.failures, a.locked_until
+
+    def remove_account(self, name: str, actor: str) -> bool:
+        """Delete an account; False when there was none. Audited."""
+        with self._tx() as s:
+            n = s.execute(delete(AdminAccount).where(AdminAccount.name == name)).rowcount
+            if n:
+                s.add(AuditLog(actor=actor, action="account_removed", detail=f"account {name}"))
+            return bool(n)
 
     def get_setting(self, key: str) -> str | None:
         """A shared setting, or None."""

@@ -29,7 +29,8 @@ def create_kiosk(ctx: AppContext, session: KioskSession, frame_source: FrameSour
     from kiosk.ui.window import KioskWindow
 
     window = KioskWindow(ctx.config.ui.welcome_seconds, allow_close=not fullscreen)
-    runner = RecognitionRunner(session.recognizer, people_counter=session.people_enrolled, parent=window)
+    runner = RecognitionRunner(session.recognizer, people_counter=session.people_enrolled, parent=window,
+                               changes=session.follower)
     camera = CameraThread(frame_source, pace=pace, at_end=at_end, frame_sink=runner.submit, parent=window)
     window.attach(camera, runner)
     gate = session.recognizer.liveness
@@ -58,7 +59,6 @@ def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.attendance.session import open_session
     from kiosk.camera.sources import open_source
     from kiosk.ui.fullscreen import show_full_screen
     from kiosk.ui.i18n import install_translator, pick_language
@@ -74,7 +74,7 @@ def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
     if not move_templates_first(ctx, fullscreen):
         ctx.close()
         return 0
-    session = open_session(ctx)
+    session = ctx.open_session()
     window = create_kiosk(ctx, session, frame_source, fullscreen=fullscreen)
 
     # Ctrl+C / SIGTERM in a terminal end the kiosk cleanly: Python only sees signals between Qt events,

@@ -29,7 +29,6 @@ def bench_kiosk(ctx: AppContext, source: str, enroll: list[str], width: int = 12
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.attendance.session import open_session
     from kiosk.camera.loop import Frame
     from kiosk.camera.sources import open_source
     from kiosk.ui.app import create_kiosk, freeze_startup_heap
@@ -41,7 +40,7 @@ def bench_kiosk(ctx: AppContext, source: str, enroll: list[str], width: int = 12
                                 threads=threads if threads is not None else o.threads, liveness=o.liveness),
                       config=ctx.config)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    session = open_session(bctx)
+    session = bctx.open_session()
     pipeline = bctx.pipeline
     names: dict[int, str] = {}
     for png in enroll:

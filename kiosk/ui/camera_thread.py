@@ -11,6 +11,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 
 from kiosk.camera.loop import CameraLoop, CameraStatus, Frame
+from kiosk.camera.mailbox import NewestMailbox
 from kiosk.camera.sources import FrameSource
 
 
@@ -34,9 +35,8 @@ class CameraThread(QThread):
         self.at_end = at_end
         self.frame_sink = frame_sink
         self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._latest: tuple[Frame, np.ndarray] | None = None
-        self._posted = False
+        # The display's mailbox: a nudge goes out only when it was empty, so at most one is in flight.
+        self._display: NewestMailbox[tuple[Frame, np.ndarray]] = NewestMailbox()
         self.frames_read = 0
         self.last_status: CameraStatus | None = None
 
@@ -52,11 +52,7 @@ class CameraThread(QThread):
             self.frame_sink(frame)
         # The display copy is made here, off the UI thread (see VideoView.set_frame).
         bgrx = cv2.cvtColor(frame.image, cv2.COLOR_BGR2BGRA)
-        with self._lock:
-            self._latest = (frame, bgrx)
-            post = not self._posted
-            self._posted = True
-        if post:
+        if self._display.put((frame, bgrx)):
             self.frame_ready.emit()
 
     def _on_status(self, status: CameraStatus) -> None:
@@ -65,9 +61,7 @@ class CameraThread(QThread):
 
     def take_frame(self) -> tuple[Frame, np.ndarray] | None:
         """The newest frame not yet shown and its BGRX display copy (UI thread), or None."""
-        with self._lock:
-            frame, self._latest, self._posted = self._latest, None, False
-        return frame
+        return self._display.poll()
 
     def stop(self, timeout_ms: int = 5000) -> None:
         """Ask the loop to end and wait for the thread."""

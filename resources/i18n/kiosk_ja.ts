@@ -3,42 +3,42 @@
 <context>
     <name />
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="126" />
+        <location filename="../../kiosk/ui/admin/common.py" line="134" />
         <source>First and last name</source>
         <translation>姓と名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="128" />
+        <location filename="../../kiosk/ui/admin/common.py" line="136" />
         <source>Employee number (optional)</source>
         <translation>社員番号（任意）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="132" />
+        <location filename="../../kiosk/ui/admin/common.py" line="140" />
         <source>The person agreed to be enrolled</source>
         <translation>本人が登録に同意しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="136" />
+        <location filename="../../kiosk/ui/admin/common.py" line="144" />
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="137" />
+        <location filename="../../kiosk/ui/admin/common.py" line="145" />
         <source>Employee no.</source>
         <translation>社員番号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="138" />
+        <location filename="../../kiosk/ui/admin/common.py" line="146" />
         <source>Group</source>
         <translation>グループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="139" />
+        <location filename="../../kiosk/ui/admin/common.py" line="147" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="141" />
+        <location filename="../../kiosk/ui/admin/common.py" line="149" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -46,22 +46,22 @@
 <context>
     <name>AddPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="46" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="48" />
         <source>Enroll with the camera</source>
         <translation>カメラで登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="48" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="50" />
         <source>Enroll one person from photos…</source>
         <translation>写真から1人を登録…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="49" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="51" />
         <source>Import a folder of people…</source>
         <translation>フォルダーから一括登録…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="53" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="55" />
         <source>Add people</source>
         <translation>人を追加</translation>
     </message>
@@ -69,58 +69,68 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="84" />
-        <location filename="../../kiosk/ui/admin/panel.py" line="98" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="89" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="104" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="92" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="97" />
         <source>No camera is connected to this screen.</source>
         <translation>この画面にはカメラが接続されていません。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="101" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="108" />
+        <source>{name} ({role})</source>
+        <translation>{name}（{role}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/panel.py" line="110" />
         <source>Add people</source>
         <translation>人を追加</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="102" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="111" />
         <source>People</source>
         <translation>登録者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="103" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="112" />
         <source>Attendance</source>
         <translation>出退勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="104" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="113" />
         <source>Privacy</source>
         <translation>プライバシー</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="113" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="123" />
+        <source>Change my PIN…</source>
+        <translation>自分の PIN を変更…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/panel.py" line="126" />
         <source>Back to the kiosk</source>
         <translation>受付画面に戻る</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="115" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="128" />
         <source>Close kiosk</source>
         <translation>キオスクを終了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="168" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="200" />
         <source>Photos of one person</source>
         <translation>1人分の写真</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="169" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="201" />
         <source>Images ({patterns})</source>
         <translation>画像 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="178" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="212" />
         <source>Folder with one sub-folder per person</source>
         <translation>1人1サブフォルダーのフォルダー</translation>
     </message>
@@ -237,92 +247,92 @@
 <context>
     <name>EnrollDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="159" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="155" />
         <source>Enroll a new person</source>
         <translation>新しい人を登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="173" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="169" />
         <source>Tap to remove this shot</source>
         <translation>タップするとこの写真を削除します</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="177" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="173" />
         <source>Start over</source>
         <translation>やり直す</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="193" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="189" />
         <source>New person</source>
         <translation>新規登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="234" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="230" />
         <source>The face check failed: {error}</source>
         <translation>顔の確認に失敗しました: {error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="235" />
         <source>Look at the camera</source>
         <translation>カメラを見てください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="236" />
         <source>Only one person, please</source>
         <translation>1人ずつお願いします</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="237" />
         <source>Move closer</source>
         <translation>もう少し近づいてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
         <source>Face the camera</source>
         <translation>カメラの方を向いてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
         <source>Too dark</source>
         <translation>暗すぎます</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
         <source>Too bright</source>
         <translation>明るすぎます</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
         <source>Hold still</source>
         <translation>そのまま動かないでください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="246" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
         <source>That looks like someone else. Tap Start over to enroll another person</source>
         <translation>別の人のようです。別の人を登録するには「やり直す」をタップしてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="247" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
         <source>Good. Now turn your head slightly</source>
         <translation>いいですね。少しだけ顔の向きを変えてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="248" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
         <source>Got it!</source>
         <translation>撮影しました！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="249" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
         <source>All shots taken</source>
         <translation>撮影が完了しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="266" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="262" />
         <source>Shots: {n} of {max} (at least {min} needed)</source>
         <translation>撮影: {n} / {max}（{min} 枚以上必要）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="268" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="264" />
         <source>Shots: {n} of {max}. You can save now</source>
         <translation>撮影: {n} / {max}。保存できます</translation>
     </message>
@@ -330,87 +340,87 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="122" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="223" />
         <source>Export attendance</source>
         <translation>出退勤の書き出し</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="129" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="230" />
         <source>Every event</source>
         <translation>すべての記録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="130" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="231" />
         <source>One line per person per day</source>
         <translation>1人1日1行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="136" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="237" />
         <source>All groups</source>
         <translation>すべてのグループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="142" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="243" />
         <source>Choose…</source>
         <translation>選択…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="148" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="249" />
         <source>From</source>
         <translation>開始日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="149" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="250" />
         <source>To</source>
         <translation>終了日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="150" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="251" />
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="151" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="252" />
         <source>Group</source>
         <translation>グループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="152" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="253" />
         <source>File</source>
         <translation>ファイル</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="155" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="256" />
         <source>Export</source>
         <translation>書き出す</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="157" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="258" />
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="164" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="265" />
         <source>Export attendance as CSV (opens in Excel)</source>
         <translation>出退勤を CSV で書き出す（Excel で開けます）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="171" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="272" />
         <source>Save attendance as</source>
         <translation>出退勤の保存先</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="172" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="273" />
         <source>CSV files (*.csv)</source>
         <translation>CSV ファイル (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="182" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="283" />
         <source>Choose a file to write.</source>
         <translation>書き出すファイルを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="191" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="292" />
         <source>Wrote {n} row(s) to {path}</source>
         <translation>{path} に {n} 行を書き出しました</translation>
     </message>
@@ -526,12 +536,12 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="33" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="54" />
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="41" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="62" />
         <source>Delete</source>
         <translation>削除</translation>
     </message>
@@ -732,12 +742,12 @@
 <context>
     <name>PersonFormMixin</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="150" />
+        <location filename="../../kiosk/ui/admin/common.py" line="158" />
         <source>Enroll anyway</source>
         <translation>このまま登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="150" />
+        <location filename="../../kiosk/ui/admin/common.py" line="158" />
         <source>Go back</source>
         <translation>戻る</translation>
     </message>
@@ -773,155 +783,200 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="66" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="90" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="79" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="100" />
+        <source>Account name</source>
+        <translation>アカウント名</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="101" />
+        <source>Next</source>
+        <translation>次へ</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="113" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="148" />
-        <source>Wrong PIN. Tries left: {n}</source>
-        <translation>PIN が違います。残り {n} 回</translation>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="198" />
+        <source>Tap your account name first.</source>
+        <translation>先にアカウント名をタップしてください。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="155" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="208" />
+        <source>Please choose a new PIN of at least {min} digits.</source>
+        <translation>{min} 桁以上の新しい PIN を設定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="215" />
+        <source>Wrong PIN.</source>
+        <translation>PIN が違います。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="225" />
+        <source>Wrong or expired setup code. Run “kiosk admin setup” on this computer for a new one.</source>
+        <translation>セットアップコードが違うか期限切れです。このコンピューターで「kiosk admin setup」を実行して新しいコードを取得してください。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="232" />
+        <source>Letters, digits, spaces and . @ - _ only, please.</source>
+        <translation>文字、数字、スペース、. @ - _ のみ使用できます。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="275" />
+        <source>Tap your name, then enter your PIN</source>
+        <translation>名前をタップして PIN を入力してください</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="278" />
+        <source>First start: enter the setup code that “kiosk admin setup” shows on this computer</source>
+        <translation>初回起動：このコンピューターで「kiosk admin setup」が表示するセットアップコードを入力してください</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="281" />
+        <source>Name of the first admin account</source>
+        <translation>最初の管理者アカウントの名前</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="283" />
+        <source>Choose a PIN for {name} ({min}–{max} digits)</source>
+        <translation>{name} の PIN を設定（{min}～{max} 桁）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="308" />
+        <source>Too many wrong PINs. {name} is locked for {m}:{s:02d}.</source>
+        <translation>PIN の誤りが多すぎます。{name} は {m}:{s:02d} の間ロックされます。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="242" />
         <source>The PIN must have {min} to {max} digits.</source>
         <translation>PIN は {min}〜{max} 桁の数字にしてください。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="162" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="252" />
         <source>The two PINs differ. Please start again.</source>
         <translation>2回の PIN が一致しません。最初からやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="171" />
-        <source>Enter the admin PIN</source>
-        <translation>管理者 PIN を入力</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="173" />
-        <source>Choose an admin PIN ({min}–{max} digits)</source>
-        <translation>管理者 PIN を決めてください（{min}〜{max} 桁）</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="176" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="286" />
         <source>Enter the same PIN again</source>
         <translation>同じ PIN をもう一度入力</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="189" />
-        <source>Too many wrong PINs. Admin is locked for {m}:{s:02d}.</source>
-        <translation>PIN の誤りが多すぎます。管理機能はあと {m}:{s:02d} ロックされます。</translation>
     </message>
 </context>
 <context>
     <name>PrivacyPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="43" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
         <source> days</source>
         <translation> 日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="44" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="46" />
         <source>keep forever</source>
         <translation>無期限に保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="47" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="49" />
         <source>Save and apply</source>
         <translation>保存して適用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="52" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="54" />
         <source>Keep attendance for</source>
         <translation>出退勤の保存期間</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="58" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
         <source>as in the config file</source>
         <translation>設定ファイルのとおり</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="58" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
         <source>off</source>
         <translation>オフ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="59" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="61" />
         <source>passive: anti-spoofing networks</source>
         <translation>パッシブ: なりすまし検知ネットワーク</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="62" />
         <source>strict: networks and head motion</source>
         <translation>厳格: ネットワークと頭の動き</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="63" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="65" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="68" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="70" />
         <source>Photo and screen check</source>
         <translation>写真・画面によるなりすまし検知</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="72" />
-        <source>Change admin PIN…</source>
-        <translation>管理者 PIN を変更…</translation>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="77" />
+        <source>Unlock</source>
+        <translation>ロック解除</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="81" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="90" />
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="93" />
         <source>Audit log</source>
         <translation>監査ログ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="88" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="97" />
         <source>Privacy</source>
         <translation>プライバシー</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="108" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="119" />
+        <source>Admin accounts: {accounts}. Locked: {n}.</source>
+        <translation>管理アカウント: {accounts}。ロック中: {n}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="145" />
         <source>Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).</source>
         <translation>{days} 日より古い出退勤記録は毎日削除されます。今回の削除: {n} 件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="111" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="148" />
         <source>Attendance is kept forever.</source>
         <translation>出退勤記録は無期限に保存されます。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="119" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="156" />
         <source>Saved: every kiosk on this database uses it within a few seconds.</source>
         <translation>保存しました。このデータベースのすべての端末で数秒以内に有効になります。</translation>
     </message>
@@ -990,51 +1045,130 @@
     </message>
 </context>
 <context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="50" />
+        <source>admin</source>
+        <translation>管理者</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="51" />
+        <source>enroller</source>
+        <translation>登録担当</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="52" />
+        <source>viewer</source>
+        <translation>閲覧者</translation>
+    </message>
+</context>
+<context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="62" />
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="62" />
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="62" />
         <source>Employee no.</source>
         <translation>社員番号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="58" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="63" />
         <source>Group</source>
         <translation>グループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="58" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="63" />
         <source>Event</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="58" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="63" />
         <source>Kiosk</source>
         <translation>端末</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="65" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="64" />
+        <source>Correction</source>
+        <translation>訂正</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="73" />
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="67" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="75" />
         <source>Export CSV…</source>
         <translation>CSV 書き出し…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="88" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="78" />
+        <source>Void…</source>
+        <translation>無効にする…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="80" />
+        <source>Reassign…</source>
+        <translation>付け替え…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="108" />
         <source>Today, {day}: {n} event(s), {p} person(s)</source>
         <translation>本日 {day}: {n} 件、{p} 人</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="126" />
+        <source>void: {reason} ({who})</source>
+        <translation>無効: {reason}（{who}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="128" />
+        <source>was {name} ({who})</source>
+        <translation>元は {name}（{who}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="151" />
+        <source>Event voided.</source>
+        <translation>記録を無効にしました。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="164" />
+        <source>Event moved to {name}.</source>
+        <translation>記録を {name} さんに付け替えました。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="172" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="184" />
+        <source>Tap an event that is not void first.</source>
+        <translation>先に無効でない記録をタップしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="174" />
+        <source>Void event</source>
+        <translation>記録を無効にする</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="175" />
+        <source>Why is the check-in of {name} at {time} wrong?</source>
+        <translation>{time} の {name} さんのチェックインはなぜ誤りですか？</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="188" />
+        <source>Reassign event</source>
+        <translation>記録の付け替え</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="189" />
+        <source>Who really checked in at {time}?</source>
+        <translation>{time} に実際にチェックインしたのは誰ですか？</translation>
     </message>
 </context>
 <context>
@@ -1053,12 +1187,12 @@
 <context>
     <name>dialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="99" />
+        <location filename="../../kiosk/ui/admin/common.py" line="107" />
         <source>This face matches {name} ({similarity:.2f}). Enroll anyway?</source>
         <translation>この顔は {name} さん（{similarity:.2f}）と一致します。このまま登録しますか？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="101" />
+        <location filename="../../kiosk/ui/admin/common.py" line="109" />
         <source>Already enrolled?</source>
         <translation>登録済みではありませんか？</translation>
     </message>

@@ -3,42 +3,42 @@
 <context>
     <name />
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="126" />
+        <location filename="../../kiosk/ui/admin/common.py" line="134" />
         <source>First and last name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="128" />
+        <location filename="../../kiosk/ui/admin/common.py" line="136" />
         <source>Employee number (optional)</source>
         <translation>工号（可选）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="132" />
+        <location filename="../../kiosk/ui/admin/common.py" line="140" />
         <source>The person agreed to be enrolled</source>
         <translation>本人已同意登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="136" />
+        <location filename="../../kiosk/ui/admin/common.py" line="144" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="137" />
+        <location filename="../../kiosk/ui/admin/common.py" line="145" />
         <source>Employee no.</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="138" />
+        <location filename="../../kiosk/ui/admin/common.py" line="146" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="139" />
+        <location filename="../../kiosk/ui/admin/common.py" line="147" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="141" />
+        <location filename="../../kiosk/ui/admin/common.py" line="149" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -46,22 +46,22 @@
 <context>
     <name>AddPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="46" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="48" />
         <source>Enroll with the camera</source>
         <translation>用摄像头登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="48" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="50" />
         <source>Enroll one person from photos…</source>
         <translation>从照片登记一人…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="49" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="51" />
         <source>Import a folder of people…</source>
         <translation>从文件夹批量导入…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="53" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="55" />
         <source>Add people</source>
         <translation>添加人员</translation>
     </message>
@@ -69,58 +69,68 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="84" />
-        <location filename="../../kiosk/ui/admin/panel.py" line="98" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="89" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="104" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="92" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="97" />
         <source>No camera is connected to this screen.</source>
         <translation>此屏幕未连接摄像头。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="101" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="108" />
+        <source>{name} ({role})</source>
+        <translation>{name}（{role}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/panel.py" line="110" />
         <source>Add people</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="102" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="111" />
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="103" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="112" />
         <source>Attendance</source>
         <translation>考勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="104" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="113" />
         <source>Privacy</source>
         <translation>隐私</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="113" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="123" />
+        <source>Change my PIN…</source>
+        <translation>更改我的 PIN…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/panel.py" line="126" />
         <source>Back to the kiosk</source>
         <translation>返回签到屏幕</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="115" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="128" />
         <source>Close kiosk</source>
         <translation>关闭签到机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="168" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="200" />
         <source>Photos of one person</source>
         <translation>同一人的照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="169" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="201" />
         <source>Images ({patterns})</source>
         <translation>图片 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="178" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="212" />
         <source>Folder with one sub-folder per person</source>
         <translation>每人一个子文件夹的文件夹</translation>
     </message>
@@ -237,92 +247,92 @@
 <context>
     <name>EnrollDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="159" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="155" />
         <source>Enroll a new person</source>
         <translation>登记新人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="173" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="169" />
         <source>Tap to remove this shot</source>
         <translation>点按可删除此照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="177" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="173" />
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="193" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="189" />
         <source>New person</source>
         <translation>新人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="234" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="230" />
         <source>The face check failed: {error}</source>
         <translation>人脸检查失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="235" />
         <source>Look at the camera</source>
         <translation>请看摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="236" />
         <source>Only one person, please</source>
         <translation>请一次一人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="237" />
         <source>Move closer</source>
         <translation>请再靠近一些</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
         <source>Face the camera</source>
         <translation>请正对摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
         <source>Too dark</source>
         <translation>太暗了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
         <source>Too bright</source>
         <translation>太亮了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
         <source>Hold still</source>
         <translation>请保持不动</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="246" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
         <source>That looks like someone else. Tap Start over to enroll another person</source>
         <translation>看起来是另一个人。要登记其他人，请点按“重新开始”</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="247" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
         <source>Good. Now turn your head slightly</source>
         <translation>很好。请稍微转一下头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="248" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
         <source>Got it!</source>
         <translation>拍好了！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="249" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
         <source>All shots taken</source>
         <translation>照片已拍完</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="266" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="262" />
         <source>Shots: {n} of {max} (at least {min} needed)</source>
         <translation>已拍：{n} / {max}（至少需要 {min} 张）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="268" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="264" />
         <source>Shots: {n} of {max}. You can save now</source>
         <translation>已拍：{n} / {max}。现在可以保存</translation>
     </message>
@@ -330,87 +340,87 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="122" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="223" />
         <source>Export attendance</source>
         <translation>导出考勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="129" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="230" />
         <source>Every event</source>
         <translation>所有记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="130" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="231" />
         <source>One line per person per day</source>
         <translation>每人每天一行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="136" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="237" />
         <source>All groups</source>
         <translation>所有组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="142" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="243" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="148" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="249" />
         <source>From</source>
         <translation>开始日期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="149" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="250" />
         <source>To</source>
         <translation>结束日期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="150" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="251" />
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="151" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="252" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="152" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="253" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="155" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="256" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="157" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="258" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="164" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="265" />
         <source>Export attendance as CSV (opens in Excel)</source>
         <translation>将考勤导出为 CSV（可用 Excel 打开）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="171" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="272" />
         <source>Save attendance as</source>
         <translation>考勤保存为</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="172" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="273" />
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="182" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="283" />
         <source>Choose a file to write.</source>
         <translation>请选择要写入的文件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="191" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="292" />
         <source>Wrote {n} row(s) to {path}</source>
         <translation>已将 {n} 行写入 {path}</translation>
     </message>
@@ -526,12 +536,12 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="33" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="54" />
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="41" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="62" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -732,12 +742,12 @@
 <context>
     <name>PersonFormMixin</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="150" />
+        <location filename="../../kiosk/ui/admin/common.py" line="158" />
         <source>Enroll anyway</source>
         <translation>仍然登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="150" />
+        <location filename="../../kiosk/ui/admin/common.py" line="158" />
         <source>Go back</source>
         <translation>返回</translation>
     </message>
@@ -773,155 +783,200 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="66" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="90" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="79" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="100" />
+        <source>Account name</source>
+        <translation>账户名</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="101" />
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="113" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="148" />
-        <source>Wrong PIN. Tries left: {n}</source>
-        <translation>PIN 错误。剩余 {n} 次</translation>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="198" />
+        <source>Tap your account name first.</source>
+        <translation>请先点按您的账户名。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="155" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="208" />
+        <source>Please choose a new PIN of at least {min} digits.</source>
+        <translation>请设置至少 {min} 位的新 PIN。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="215" />
+        <source>Wrong PIN.</source>
+        <translation>PIN 错误。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="225" />
+        <source>Wrong or expired setup code. Run “kiosk admin setup” on this computer for a new one.</source>
+        <translation>设置码错误或已过期。请在这台电脑上运行“kiosk admin setup”获取新的设置码。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="232" />
+        <source>Letters, digits, spaces and . @ - _ only, please.</source>
+        <translation>只能使用字母、数字、空格和 . @ - _。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="275" />
+        <source>Tap your name, then enter your PIN</source>
+        <translation>请点按您的名字，然后输入 PIN</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="278" />
+        <source>First start: enter the setup code that “kiosk admin setup” shows on this computer</source>
+        <translation>首次启动：请输入在这台电脑上运行“kiosk admin setup”显示的设置码</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="281" />
+        <source>Name of the first admin account</source>
+        <translation>第一个管理员账户的名称</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="283" />
+        <source>Choose a PIN for {name} ({min}–{max} digits)</source>
+        <translation>为 {name} 设置 PIN（{min}–{max} 位）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="308" />
+        <source>Too many wrong PINs. {name} is locked for {m}:{s:02d}.</source>
+        <translation>PIN 错误次数过多。{name} 已锁定 {m}:{s:02d}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/keypad.py" line="242" />
         <source>The PIN must have {min} to {max} digits.</source>
         <translation>PIN 必须为 {min} 到 {max} 位数字。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="162" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="252" />
         <source>The two PINs differ. Please start again.</source>
         <translation>两次输入的 PIN 不一致。请重新开始。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="171" />
-        <source>Enter the admin PIN</source>
-        <translation>输入管理员 PIN</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="173" />
-        <source>Choose an admin PIN ({min}–{max} digits)</source>
-        <translation>设置管理员 PIN（{min}–{max} 位）</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="176" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="286" />
         <source>Enter the same PIN again</source>
         <translation>再次输入相同的 PIN</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="189" />
-        <source>Too many wrong PINs. Admin is locked for {m}:{s:02d}.</source>
-        <translation>PIN 错误次数过多。管理功能将锁定 {m}:{s:02d}。</translation>
     </message>
 </context>
 <context>
     <name>PrivacyPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="43" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="44" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="46" />
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="47" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="49" />
         <source>Save and apply</source>
         <translation>保存并应用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="52" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="54" />
         <source>Keep attendance for</source>
         <translation>考勤保留期限</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="58" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
         <source>as in the config file</source>
         <translation>按配置文件</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="58" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="59" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="61" />
         <source>passive: anti-spoofing networks</source>
         <translation>被动：防伪神经网络</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="62" />
         <source>strict: networks and head motion</source>
         <translation>严格：神经网络和头部动作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="63" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="65" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="68" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="70" />
         <source>Photo and screen check</source>
         <translation>照片和屏幕防伪检测</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="72" />
-        <source>Change admin PIN…</source>
-        <translation>更改管理员 PIN…</translation>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="77" />
+        <source>Unlock</source>
+        <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="75" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="81" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="90" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="93" />
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="88" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="97" />
         <source>Privacy</source>
         <translation>隐私</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="108" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="119" />
+        <source>Admin accounts: {accounts}. Locked: {n}.</source>
+        <translation>管理账户：{accounts}。已锁定：{n}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="145" />
         <source>Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).</source>
         <translation>超过 {days} 天的考勤记录每天删除。本次删除：{n} 条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="111" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="148" />
         <source>Attendance is kept forever.</source>
         <translation>考勤记录将永久保留。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="119" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="156" />
         <source>Saved: every kiosk on this database uses it within a few seconds.</source>
         <translation>已保存：使用此数据库的所有终端将在几秒内生效。</translation>
     </message>
@@ -990,51 +1045,130 @@
     </message>
 </context>
 <context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="50" />
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="51" />
+        <source>enroller</source>
+        <translation>登记员</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/common.py" line="52" />
+        <source>viewer</source>
+        <translation>查看者</translation>
+    </message>
+</context>
+<context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="62" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="62" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="62" />
         <source>Employee no.</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="58" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="63" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="58" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="63" />
         <source>Event</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="58" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="63" />
         <source>Kiosk</source>
         <translation>签到机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="65" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="64" />
+        <source>Correction</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="73" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="67" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="75" />
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="88" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="78" />
+        <source>Void…</source>
+        <translation>作废…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="80" />
+        <source>Reassign…</source>
+        <translation>改为他人…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="108" />
         <source>Today, {day}: {n} event(s), {p} person(s)</source>
         <translation>今天 {day}：{n} 条记录，{p} 人</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="126" />
+        <source>void: {reason} ({who})</source>
+        <translation>已作废: {reason}（{who}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="128" />
+        <source>was {name} ({who})</source>
+        <translation>原为 {name}（{who}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="151" />
+        <source>Event voided.</source>
+        <translation>记录已作废。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="164" />
+        <source>Event moved to {name}.</source>
+        <translation>记录已改为 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="172" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="184" />
+        <source>Tap an event that is not void first.</source>
+        <translation>请先点按一条未作废的记录。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="174" />
+        <source>Void event</source>
+        <translation>作废记录</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="175" />
+        <source>Why is the check-in of {name} at {time} wrong?</source>
+        <translation>{time} {name} 的签到为什么有误？</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="188" />
+        <source>Reassign event</source>
+        <translation>更改记录的人员</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="189" />
+        <source>Who really checked in at {time}?</source>
+        <translation>{time} 实际签到的是谁？</translation>
     </message>
 </context>
 <context>
@@ -1053,12 +1187,12 @@
 <context>
     <name>dialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="99" />
+        <location filename="../../kiosk/ui/admin/common.py" line="107" />
         <source>This face matches {name} ({similarity:.2f}). Enroll anyway?</source>
         <translation>此人脸与 {name}（{similarity:.2f}）匹配。仍要登记吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="101" />
+        <location filename="../../kiosk/ui/admin/common.py" line="109" />
         <source>Already enrolled?</source>
         <translation>是否已登记？</translation>
     </message>

@@ -1,11 +1,12 @@
-"""Attendance: today's events at a glance, and the CSV export for payroll."""
+"""Attendance: today's events at a glance, corrections (void with a reason, reassign to the right person), and
+the CSV export for payroll. Voided and reassigned events stay listed here, marked, for admins."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, QTimer
+from PySide6.QtCore import QDate, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -41,23 +43,29 @@ def local_day_range(day: date) -> tuple[datetime, datetime]:
 
 
 class TodayPage(QWidget):
-    """Today's attendance (local day): time, name, employee number, group, event, kiosk.
+    """Today's attendance (local day): time, name, employee number, group, event, kiosk, correction.
 
-    Refreshes itself every 30 s while shown.
+    Refreshes itself every 30 s while shown. ``can_export`` / ``can_correct``: what the logged-in account's
+    role allows (the buttons are hidden otherwise, and :meth:`void_event` / :meth:`reassign_event` refuse).
     """
 
-    def __init__(self, store: Store, actor: str = "admin", parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, actor: str = "admin", parent: QWidget | None = None, can_export: bool = True,
+                 can_correct: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("AdminPage")
         self.store = store
         self.actor = actor
+        self.can_correct = can_correct
         self.events: list[EventInfo] = []
         self.title = set_role(QLabel(self), "title")
-        self.table = QTableWidget(0, 6, self)
+        self.table = QTableWidget(0, 7, self)
         self.table.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Name"), self.tr("Employee no."),
-                                              self.tr("Group"), self.tr("Event"), self.tr("Kiosk")])
+                                              self.tr("Group"), self.tr("Event"), self.tr("Kiosk"),
+                                              self.tr("Correction")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection if can_correct
+                                    else QAbstractItemView.SelectionMode.NoSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -66,13 +74,24 @@ class TodayPage(QWidget):
         refresh.clicked.connect(self.refresh)
         self.export_button = set_role(QPushButton(self.tr("Export CSV…"), self), "primary")
         self.export_button.clicked.connect(self.open_export)
+        self.export_button.setVisible(can_export)
+        self.void_button = QPushButton(self.tr("Void…"), self)
+        self.void_button.clicked.connect(self.ask_void)
+        self.reassign_button = QPushButton(self.tr("Reassign…"), self)
+        self.reassign_button.clicked.connect(self.ask_reassign)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(refresh)
+        for b in (self.void_button, self.reassign_button):
+            b.setVisible(can_correct)
+            buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
         layout.addLayout(buttons)
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)
@@ -80,19 +99,101 @@ class TodayPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload today's events (newest first)."""
+        """Reload today's events (newest first; voided ones listed, marked, and left out of the totals)."""
         today = datetime.now().astimezone().date()
         lo, hi = local_day_range(today)
-        self.events = list(reversed(self.store.events_between(lo, hi)))
-        people = len({e.person_id if e.person_id is not None else e.name for e in self.events})
+        self.events = list(reversed(self.store.events_between(lo, hi, include_voided=True)))
+        counted = [e for e in self.events if not e.voided]
+        people = len({e.person_id if e.person_id is not None else e.name for e in counted})
         self.title.setText(self.tr("Today, {day}: {n} event(s), {p} person(s)").format(
-            day=today.isoformat(), n=len(self.events), p=people))
+            day=today.isoformat(), n=len(counted), p=people))
         self.table.setRowCount(len(self.events))
         for r, e in enumerate(self.events):
             cells = (e.ts.astimezone().strftime("%H:%M:%S"), e.name, e.external_id or "", e.group or "",
-                     kind_text(e.kind), e.kiosk_id)
+                     kind_text(e.kind), e.kiosk_id, self.correction_text(e))
             for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if e.voided:
+                    font = item.font()
+                    font.setStrikeOut(c < 6)  # the event is struck through; the reason stays readable
+                    item.setFont(font)
+                    item.setForeground(Qt.GlobalColor.gray)
+                self.table.setItem(r, c, item)
+
+    def correction_text(self, e: EventInfo) -> str:
+        """What was corrected, by whom (empty for an untouched event)."""
+        if e.voided:
+            return self.tr("void: {reason} ({who})").format(reason=e.void_reason or "", who=e.corrected_by or "")
+        if e.original_name is not None:
+            return self.tr("was {name} ({who})").format(name=e.original_name, who=e.corrected_by or "")
+        return ""
+
+    def selected_event(self) -> EventInfo | None:
+        """The event of the selected row, or None."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.events[rows[0].row()] if rows and rows[0].row() < len(self.events) else None
+
+    def select_event(self, event_id: int) -> None:
+        """Select an event's row (what a tap on it does; used by tests too)."""
+        for r, e in enumerate(self.events):
+            if e.id == event_id:
+                self.table.selectRow(r)
+
+    def void_event(self, event_id: int, reason: str) -> bool:
+        """Void one event with a reason, audited as the logged-in account; the message line says what happened."""
+        if not self.can_correct:
+            return False
+        try:
+            self.store.void_event(event_id, reason, self.actor)
+        except KioskError as exc:
+            self._say(str(exc), error=True)
+            return False
+        self._say(self.tr("Event voided."))
+        self.refresh()
+        return True
+
+    def reassign_event(self, event_id: int, person_id: int) -> bool:
+        """Move one event to the right person, audited as the logged-in account."""
+        if not self.can_correct:
+            return False
+        try:
+            e = self.store.reassign_event(event_id, person_id, self.actor)
+        except KioskError as exc:
+            self._say(str(exc), error=True)
+            return False
+        self._say(self.tr("Event moved to {name}.").format(name=e.name))
+        self.refresh()
+        return True
+
+    def ask_void(self) -> None:
+        """Void the selected event after asking why."""
+        e = self.selected_event()
+        if e is None or e.voided:
+            self._say(self.tr("Tap an event that is not void first."), error=True)
+            return
+        reason, ok = QInputDialog.getText(self, self.tr("Void event"),
+                                          self.tr("Why is the check-in of {name} at {time} wrong?").format(
+                                              name=e.name, time=e.ts.astimezone().strftime("%H:%M")))
+        if ok and reason.strip():
+            self.void_event(e.id, reason)
+
+    def ask_reassign(self) -> None:
+        """Move the selected event to a person picked from the list."""
+        e = self.selected_event()
+        if e is None or e.voided:
+            self._say(self.tr("Tap an event that is not void first."), error=True)
+            return
+        people = [p for p in self.store.list_people() if p.id != e.person_id]
+        labels = [f"{p.name} ({p.external_id})" if p.external_id else p.name for p in people]
+        label, ok = QInputDialog.getItem(self, self.tr("Reassign event"),
+                                         self.tr("Who really checked in at {time}?").format(
+                                             time=e.ts.astimezone().strftime("%H:%M")), labels, 0, False)
+        if ok and label in labels:
+            self.reassign_event(e.id, people[labels.index(label)].id)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #ff6b6b;" if error else "color: #a3be8c;")
 
     def showEvent(self, event) -> None:
         self.refresh()

@@ -7,7 +7,7 @@ from typing import Any
 
 import cv2
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QWidget
 
@@ -43,6 +43,14 @@ QTableView, QListView { font-size: 18px; background: #1d2129; color: #e5e9f0; al
 QHeaderView::section { font-size: 18px; background: #2b3240; color: #e5e9f0; padding: 6px; border: 0; }
 QProgressBar { min-height: 32px; font-size: 18px; }
 """
+
+
+def role_text(role: str) -> str:
+    """An account role in words (unknown roles as stored)."""
+    words = {"admin": QCoreApplication.translate("Roles", "admin"),
+             "enroller": QCoreApplication.translate("Roles", "enroller"),
+             "viewer": QCoreApplication.translate("Roles", "viewer")}
+    return words.get(role, role)
 
 
 def set_role(widget: QWidget, role: str) -> QWidget:

@@ -7,7 +7,8 @@ Wiring (after the kiosk window is built, e.g. in kiosk.ui.app.create_kiosk)::
 
 The controller watches the window for the admin gesture (2-second press anywhere, or four taps in the
 top-left corner), answers the window's ``close_requested`` (Ctrl+Q, the window manager's close) with
-the PIN dialog, runs the admin panel, and applies attendance retention at startup and every hour.
+the login dialog (account + PIN; on a fresh kiosk the one-time setup code first), runs the admin panel with
+the logged-in account's role, and applies attendance retention at startup and every hour.
 While the panel is open it borrows the camera's frames for enrollment and recognition pauses.
 """
 
@@ -21,7 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from kiosk.admin.pin import AdminAuth
+from kiosk.admin.accounts import Accounts, allows
 from kiosk.admin.retention import apply_retention, retention_days
 from kiosk.context import AppContext
 from kiosk.errors import KioskError
@@ -43,6 +44,8 @@ class AdminController(QObject):
     the KioskWindow's ``close_requested``, ``set_close_allowed``, ``request_close``, ``camera`` and
     ``runner`` are used when present); frames: a frame provider for enrollment instead of the
     window's camera (tests, a second camera); clock: wall-clock seconds for the PIN lockout.
+    ``actor`` and ``role`` are the account logged in now (None between sessions): every audit entry made
+    from the admin screens names that account.
     """
 
     panel_opened = Signal(object)   # AdminPanel
@@ -50,12 +53,13 @@ class AdminController(QObject):
     kiosk_closing = Signal()
 
     def __init__(self, ctx: AppContext, window: QWidget, frames: Any = None,
-                 clock: Callable[[], float] = time.time, actor: str = "admin") -> None:
+                 clock: Callable[[], float] = time.time) -> None:
         super().__init__(window)
         self.ctx = ctx
         self.window = window
-        self.actor = actor
-        self.auth = AdminAuth(ctx.store, clock)
+        self.actor: str | None = None
+        self.role: str | None = None
+        self.accounts = Accounts(ctx.store, clock)
         self.pin_dialog: PinDialog | None = None
         self.panel: AdminPanel | None = None
         self._frames = frames
@@ -87,7 +91,7 @@ class AdminController(QObject):
 
     # -- entering admin -----------------------------------------------------------------------------
     def open_admin(self) -> QWidget:
-        """The PIN dialog (or setting the first PIN), then the panel; returns what is on screen now."""
+        """The login dialog (or the first-start setup), then the panel; returns what is on screen now."""
         if self.panel is not None:
             self.panel.raise_()
             self.panel.activateWindow()
@@ -95,10 +99,10 @@ class AdminController(QObject):
         if self.pin_dialog is not None:
             self.pin_dialog.raise_()
             return self.pin_dialog
-        mode = "enter" if self.auth.has_pin() else "set"
-        dialog = PinDialog(self.auth, mode, self.window, actor=self.actor)
+        mode = "login" if self.accounts.any() else "setup"
+        dialog = PinDialog(self.accounts, mode, self.window)
         self.pin_dialog = dialog
-        dialog.accepted.connect(self.show_panel)
+        dialog.accepted.connect(lambda: self.show_panel(dialog.account, dialog.role))
         dialog.finished.connect(self._pin_finished)
         dialog.open()
         return dialog
@@ -119,13 +123,16 @@ class AdminController(QObject):
         self._tap.start()
         return self._tap
 
-    def show_panel(self) -> AdminPanel:
-        """Open the admin panel (after the PIN)."""
+    def show_panel(self, account: str | None, role: str | None) -> AdminPanel:
+        """Open the admin panel for ``account`` (after its PIN), showing what its ``role`` may do."""
         if self.panel is not None:
             return self.panel
         ctx = self.ctx
-        panel = AdminPanel(ctx.store, lambda: ctx.enroller, self.auth, self._frame_provider(), ctx.threshold,
-                           ctx.config.attendance.retention_days, self.actor, parent=self.window)
+        self.actor, self.role = account or "?", role
+        # The camera is borrowed only for someone who may enroll: a viewer's session keeps checking people in.
+        frames = self._frame_provider() if allows(role, "enroll") else None
+        panel = AdminPanel(ctx.store, lambda: ctx.enroller, self.accounts, frames, ctx.threshold,
+                           ctx.config.attendance.retention_days, self.actor, role=role or "", parent=self.window)
         self.panel = panel
         panel.close_kiosk.connect(self.close_kiosk)
         panel.finished.connect(self._panel_finished)
@@ -149,13 +156,14 @@ class AdminController(QObject):
         if self.panel is not None:
             self.panel.deleteLater()
         self.panel = None
-        self.ctx.store.audit(self.actor, "admin_logout", "admin mode closed")
+        self.ctx.store.audit(self.actor or "?", "admin_logout", "admin mode closed")
+        self.actor = self.role = None
         self.panel_closed.emit()
 
     # -- leaving the kiosk --------------------------------------------------------------------------
     def close_kiosk(self) -> None:
         """Close the kiosk window (the panel's "Close kiosk")."""
-        self.ctx.store.audit(self.actor, "kiosk_closed", "kiosk closed from admin mode")
+        self.ctx.store.audit(self.actor or "?", "kiosk_closed", "kiosk closed from admin mode")
         self.kiosk_closing.emit()
         allow = getattr(self.window, "set_close_allowed", None)
         if allow is not None:

@@ -1,6 +1,6 @@
 """Guided enrollment at the kiosk: live preview, hints, automatic varied shots, then the form.
 
-Detection and embedding run on ``EnrollWorker`` (a QThread) fed through a one-frame mailbox: the
+Detection and embedding run on ``EnrollWorker`` (a QThread) fed through a NewestMailbox: the
 newest frame wins, so a slow CPU gives fewer hints per second but never a backlog. The preview shows
 the frame each analysis was made on together with its boxes (never one frame's boxes over a newer
 picture), so the boxes sit on the face even while it moves. Nothing touches the database until Save,
@@ -10,7 +10,7 @@ which writes the person and templates in one transaction and adds them to the ga
 
 from __future__ import annotations
 
-import threading
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.admin.capture import Analysis, CaptureRules, Hint, ShotCollector
+from kiosk.camera.mailbox import NewestMailbox
 from kiosk.enrollment import Enroller, Shot
 from kiosk.ui.admin.common import TOUCH_STYLE, PersonFormMixin, jpeg_pixmap, set_role
 from kiosk.ui.admin.frames import FrameConnection
@@ -67,20 +68,19 @@ class EnrollWorker(QThread):
     def __init__(self, collector: ShotCollector, parent: Any = None) -> None:
         super().__init__(parent)
         self.collector = collector
-        self._cond = threading.Condition()
-        self._frame: tuple[int, np.ndarray] | None = None
-        self._commands: list[tuple[str, int]] = []
-        self._stop = False
+        self._frames: NewestMailbox[tuple[int, np.ndarray]] = NewestMailbox()
+        # Commands are never dropped, unlike frames: they queue here and wake the mailbox's take.
+        self._commands: deque[tuple[str, int]] = deque()
         self.frames_analysed = 0
-        self.frames_dropped = 0
+
+    @property
+    def frames_dropped(self) -> int:
+        """Frames never analysed: replaced by a newer one, or still waiting when the worker stopped."""
+        return self._frames.dropped
 
     def submit(self, frame: np.ndarray, frame_id: int = -1) -> None:
         """Offer a frame (any thread; replaces one not analysed yet); ``frame_id`` comes back with it."""
-        with self._cond:
-            if self._frame is not None:
-                self.frames_dropped += 1
-            self._frame = (frame_id, frame)
-            self._cond.notify()
+        self._frames.put((frame_id, frame))
 
     def reset(self) -> None:
         """Forget all shots (applied on the worker thread)."""
@@ -91,27 +91,23 @@ class EnrollWorker(QThread):
         self._command("remove", index)
 
     def _command(self, name: str, arg: int) -> None:
-        with self._cond:
-            self._commands.append((name, arg))
-            self._cond.notify()
+        self._commands.append((name, arg))
+        self._frames.wake()
 
     def stop(self, timeout_ms: int = 10_000) -> None:
         """End after the current frame and wait for the thread."""
-        with self._cond:
-            self._stop = True
-            self._cond.notify()
+        self._frames.close()
         self.wait(timeout_ms)
 
     def run(self) -> None:
         c = self.collector
         while True:
-            with self._cond:
-                while not self._stop and self._frame is None and not self._commands:
-                    self._cond.wait()
-                if self._stop:
-                    return
-                taken, self._frame = self._frame, None
-                commands, self._commands = self._commands, []
+            taken = self._frames.take()  # a frame, or None after a command (wake) or stop (close)
+            if self._frames.closed:
+                return
+            commands: list[tuple[str, int]] = []
+            while self._commands:  # deque: append and popleft are thread-safe
+                commands.append(self._commands.popleft())
             for name, arg in commands:
                 c.reset() if name == "reset" else c.remove(arg)
             if commands:

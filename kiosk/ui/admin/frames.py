@@ -19,6 +19,8 @@ import cv2
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, SignalInstance
 
+from kiosk.camera.mailbox import NewestMailbox
+
 FrameCallback = Callable[[np.ndarray], None]
 
 
@@ -66,28 +68,6 @@ class FrameConnection:
                 self._signal.disconnect(self._on_signal)
 
 
-class _Latest:
-    """A one-frame mailbox: put() replaces, take() empties; ``posted`` says a nudge is in flight."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._frame: Any = None
-        self._posted = False
-
-    def put(self, frame: Any) -> bool:
-        """Store ``frame``; True when the receiver needs a nudge (none in flight)."""
-        with self._lock:
-            self._frame = frame
-            post = not self._posted
-            self._posted = True
-        return post
-
-    def take(self) -> Any:
-        with self._lock:
-            frame, self._frame, self._posted = self._frame, None, False
-        return frame
-
-
 class CameraTap(QObject):
     """Borrows the kiosk camera's frames while an admin screen needs them.
 
@@ -102,7 +82,7 @@ class CameraTap(QObject):
         super().__init__(parent)
         self.camera = camera
         self.pause_recognition = pause_recognition
-        self._mailbox = _Latest()
+        self._mailbox: NewestMailbox[Any] = NewestMailbox()
         self._saved: Callable[[Any], None] | None = None
         self._active = False
 
@@ -110,7 +90,7 @@ class CameraTap(QObject):
         """Begin tapping (idempotent)."""
         if self._active:
             return
-        self._mailbox.take()  # drop a stale frame and re-arm the nudge
+        self._mailbox.clear()  # drop a stale frame: the next one is nudged again
         self._saved = self.camera.frame_sink
         saved = self._saved
         if self.pause_recognition or saved is None:
@@ -135,7 +115,7 @@ class CameraTap(QObject):
 
     def take_frame(self) -> Any:
         """The newest frame not taken yet (or None)."""
-        return self._mailbox.take()
+        return self._mailbox.poll()
 
 
 class VideoFileFeed(QThread):
@@ -149,7 +129,7 @@ class VideoFileFeed(QThread):
         self.path = str(path)
         self.loop = loop
         self._stop = threading.Event()
-        self._mailbox = _Latest()
+        self._mailbox: NewestMailbox[np.ndarray] = NewestMailbox()
         self.frames_read = 0
         if not Path(self.path).is_file():
             raise FileNotFoundError(self.path)
@@ -182,7 +162,7 @@ class VideoFileFeed(QThread):
 
     def take_frame(self) -> np.ndarray | None:
         """The newest frame not taken yet (or None)."""
-        return self._mailbox.take()
+        return self._mailbox.poll()
 
     def stop(self, timeout_ms: int = 5000) -> None:
         """End playback and wait for the thread."""

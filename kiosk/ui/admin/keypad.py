@@ -1,7 +1,10 @@
-"""The admin PIN dialog: an on-screen numeric keypad (no physical keyboard needed), masked dots.
+"""The admin login dialog: a list of account names and an on-screen numeric keypad (no physical keyboard
+needed), masked dots.
 
-Two modes: ``enter`` checks the PIN (wrong tries counted, lockout shown with a countdown) and
-``set`` asks for a new PIN twice (first run, or "Change PIN").
+Three modes: ``login`` (pick an account, type its PIN; the account's lockout is shown with a countdown, and an
+account that must choose a new PIN does so before the panel opens), ``setup`` (first start, no account yet: the
+one-time code printed by ``kiosk admin setup``, then the first admin's name and PIN twice) and ``change`` (a
+new PIN for the logged-in account, typed twice).
 """
 
 from __future__ import annotations
@@ -10,9 +13,27 @@ from typing import Literal
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from kiosk.admin.pin import MAX_DIGITS, MIN_DIGITS, AdminAuth, PinError, validate_pin
+from kiosk.admin.accounts import (
+    MAX_DIGITS,
+    MIN_DIGITS,
+    SETUP_CODE_DIGITS,
+    AccountError,
+    Accounts,
+    validate_account_pin,
+    validate_name,
+)
 from kiosk.ui.admin.common import TOUCH_STYLE, set_role
 
 
@@ -47,25 +68,38 @@ class Keypad(QWidget):
 
 
 class PinDialog(QDialog):
-    """Asks for the admin PIN on a keypad.
-
-    mode "enter": OK checks the PIN with ``auth``; the dialog accepts on the right PIN and shows the
-    tries left or the lockout countdown otherwise. mode "set": the PIN is typed twice and stored.
+    """Admin login on a touch screen: account list + keypad (``login``), first-start setup (``setup``) or a new
+    PIN (``change``). After ``accept()``, ``account`` and ``role`` name who logged in.
     """
 
-    def __init__(self, auth: AdminAuth, mode: Literal["enter", "set"] = "enter", parent: QWidget | None = None,
-                 actor: str = "admin") -> None:
+    def __init__(self, accounts: Accounts, mode: Literal["login", "setup", "change"] = "login",
+                 parent: QWidget | None = None, account: str | None = None) -> None:
         super().__init__(parent)
-        self.auth = auth
+        self.accounts = accounts
         self.mode = mode
-        self.actor = actor
+        self.account: str | None = account
+        self.role: str | None = accounts.get(account).role if account else None
+        # Stages: pin (login), code -> name -> new -> confirm (setup), new -> confirm (change, or a login whose
+        # account must choose a new PIN).
+        self.stage = {"login": "pin", "setup": "code", "change": "new"}[mode]
         self._pin = ""
-        self._first: str | None = None  # set mode: the PIN typed the first time
+        self._code = ""
+        self._first: str | None = None  # the new PIN typed the first time
         self.setModal(True)
         self.setStyleSheet(TOUCH_STYLE)
         self.setWindowTitle(self.tr("Admin"))
         self.title = set_role(QLabel(self), "title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
+        # Big rows to tap: names, not a drop-down, so a finger finds its account at once.
+        self.account_list = QListWidget(self)
+        self.account_list.setStyleSheet("QListWidget { font-size: 24px; } QListWidget::item { min-height: 56px; }")
+        self.account_list.setMaximumHeight(200)
+        self.account_list.currentTextChanged.connect(self._account_chosen)
+        self.name_edit = QLineEdit("admin", self)
+        self.name_edit.setPlaceholderText(self.tr("Account name"))
+        self.next_button = set_role(QPushButton(self.tr("Next"), self), "primary")
+        self.next_button.clicked.connect(self.submit)
         self.dots = QLabel(self)
         self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.dots.setStyleSheet("font-size: 40px; letter-spacing: 12px; min-height: 56px;")
@@ -84,6 +118,9 @@ class PinDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(14)
         layout.addWidget(self.title)
+        layout.addWidget(self.account_list)
+        layout.addWidget(self.name_edit)
+        layout.addWidget(self.next_button)
         layout.addWidget(self.dots)
         layout.addWidget(self.message)
         layout.addWidget(self.keypad)
@@ -91,15 +128,27 @@ class PinDialog(QDialog):
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._refresh_lock)
-        self._refresh_title()
+        if mode == "login":
+            names = accounts.names()
+            self.account_list.addItems(names)
+            if len(names) == 1:
+                self.account_list.setCurrentRow(0)
+        self._refresh_stage()
         self._refresh_dots()
-        if mode == "enter":
-            self._refresh_lock()
 
     # -- input --------------------------------------------------------------------------------------
+    def choose(self, name: str) -> None:
+        """Pick an account from the list (what a tap on its name does; used by tests too)."""
+        items = self.account_list.findItems(name, Qt.MatchFlag.MatchExactly)
+        if items:
+            self.account_list.setCurrentItem(items[0])
+
+    def _max_len(self) -> int:
+        return SETUP_CODE_DIGITS if self.stage == "code" else MAX_DIGITS
+
     def press(self, digit: str) -> None:
-        """Type one digit (ignored past the maximum length or while locked)."""
-        if len(self._pin) < MAX_DIGITS and self.keypad.isEnabled():
+        """Type one digit (ignored past the maximum length, while locked, or on the name step)."""
+        if self.stage != "name" and len(self._pin) < self._max_len() and self.keypad.isEnabled():
             self._pin += digit
             self._refresh_dots()
 
@@ -109,7 +158,7 @@ class PinDialog(QDialog):
         self._refresh_dots()
 
     def enter(self, pin: str) -> None:
-        """Type a whole PIN and press OK (what a person does on the keypad; used by tests too)."""
+        """Type a whole PIN (or code) and press OK (what a person does on the keypad; used by tests too)."""
         self._pin = ""
         for d in pin:
             self.press(d)
@@ -118,9 +167,9 @@ class PinDialog(QDialog):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # A USB keyboard works too, but nothing needs one.
         text = event.text()
-        if text.isdigit() and text.isascii():
+        if self.stage != "name" and text.isdigit() and text.isascii():
             self.press(text)
-        elif event.key() == Qt.Key.Key_Backspace:
+        elif self.stage != "name" and event.key() == Qt.Key.Key_Backspace:
             self.erase()
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.submit()
@@ -128,74 +177,143 @@ class PinDialog(QDialog):
             super().keyPressEvent(event)
 
     def submit(self) -> None:
-        """OK: check (enter mode) or take the PIN (set mode)."""
-        if not self.keypad.isEnabled():
+        """OK: the step of the current stage."""
+        if not self.keypad.isEnabled() and self.stage != "name":
             return
         pin, self._pin = self._pin, ""
         self._refresh_dots()
-        if self.mode == "set":
-            self._submit_new(pin)
+        if self.stage == "pin":
+            self._login(pin)
+        elif self.stage == "code":
+            self._take_code(pin)
+        elif self.stage == "name":
+            self._take_name()
+        else:
+            self._take_new(pin)
+        self._refresh_stage()
+
+    def _login(self, pin: str) -> None:
+        name = self.account_list.currentItem().text() if self.account_list.currentItem() else ""
+        if not name:
+            self.message.setText(self.tr("Tap your account name first."))
             return
         if not pin:
             return
-        result = self.auth.check(pin, actor=self.actor)
+        result = self.accounts.login(name, pin)
         if result.ok:
+            self.account, self.role = name, result.role
             self.message.setText("")
+            if result.must_change_pin:
+                self.stage = "new"
+                self.message.setText(self.tr("Please choose a new PIN of at least {min} digits.")
+                                     .format(min=MIN_DIGITS))
+                return
             self.accept()
         elif result.locked:
             self._refresh_lock()
         else:
-            self.message.setText(self.tr("Wrong PIN. Tries left: {n}").format(n=result.tries_left))
+            self.message.setText(self.tr("Wrong PIN."))
 
-    def _submit_new(self, pin: str) -> None:
+    def _take_code(self, code: str) -> None:
+        if not code:
+            return
+        if self.accounts.check_setup_code(code):
+            self._code = code
+            self.stage = "name"
+            self.message.setText("")
+        else:
+            self.message.setText(self.tr("Wrong or expired setup code. Run “kiosk admin setup” on this computer "
+                                         "for a new one."))
+
+    def _take_name(self) -> None:
+        try:
+            self.account = validate_name(self.name_edit.text())
+        except AccountError:
+            self.message.setText(self.tr("Letters, digits, spaces and . @ - _ only, please."))
+            return
+        self.message.setText("")
+        self.stage = "new"
+
+    def _take_new(self, pin: str) -> None:
         if self._first is None:
             try:
-                validate_pin(pin)
-            except PinError:
+                validate_account_pin(pin)
+            except AccountError:
                 self.message.setText(self.tr("The PIN must have {min} to {max} digits.")
                                      .format(min=MIN_DIGITS, max=MAX_DIGITS))
                 return
             self._first = pin
+            self.stage = "confirm"
             self.message.setText("")
-        elif pin != self._first:
-            self._first = None
+            return
+        first, self._first = self._first, None
+        if pin != first:
+            self.stage = "new"
             self.message.setText(self.tr("The two PINs differ. Please start again."))
-        else:
-            self.auth.set_pin(pin, pin, actor=self.actor)
-            self.accept()
-        self._refresh_title()
+            return
+        try:
+            if self.mode == "setup":
+                self.account = self.accounts.create_first_admin(self._code, self.account or "", pin, pin)
+                self.role = "admin"
+            else:
+                self.accounts.change_pin(self.account or "", pin, pin)
+        except AccountError as exc:
+            self.stage = "new"
+            self.message.setText(str(exc))
+            return
+        self.accept()
 
     # -- display ------------------------------------------------------------------------------------
-    def _refresh_title(self) -> None:
-        if self.mode == "enter":
-            self.title.setText(self.tr("Enter the admin PIN"))
-        elif self._first is None:
-            self.title.setText(self.tr("Choose an admin PIN ({min}–{max} digits)")
-                               .format(min=MIN_DIGITS, max=MAX_DIGITS))
+    def _refresh_stage(self) -> None:
+        self.account_list.setVisible(self.stage == "pin")
+        naming = self.stage == "name"
+        self.name_edit.setVisible(naming)
+        self.next_button.setVisible(naming)
+        self.keypad.setVisible(not naming)
+        self.dots.setVisible(not naming)
+        if self.stage == "pin":
+            self.title.setText(self.tr("Tap your name, then enter your PIN"))
+            self._refresh_lock()
+        elif self.stage == "code":
+            self.title.setText(self.tr("First start: enter the setup code that “kiosk admin setup” shows on "
+                                       "this computer"))
+        elif naming:
+            self.title.setText(self.tr("Name of the first admin account"))
+        elif self.stage == "new":
+            self.title.setText(self.tr("Choose a PIN for {name} ({min}–{max} digits)")
+                               .format(name=self.account or "", min=MIN_DIGITS, max=MAX_DIGITS))
         else:
             self.title.setText(self.tr("Enter the same PIN again"))
 
     def _refresh_dots(self) -> None:
         self.dots.setText("●" * len(self._pin) if self._pin else "–" * MIN_DIGITS)
 
+    def _account_chosen(self, _name: str) -> None:
+        if self.stage == "pin":
+            self.message.setText("")
+            self._refresh_lock()
+
     def _refresh_lock(self) -> None:
-        remaining = self.auth.lock_remaining()
+        item = self.account_list.currentItem()
+        try:
+            remaining = self.accounts.lock_remaining(item.text()) if item is not None and self.stage == "pin" else 0.0
+        except AccountError:  # removed meanwhile (from the command line)
+            remaining = 0.0
         locked = remaining > 0
         self.keypad.setEnabled(not locked)
         if locked:
             self._pin = ""
             self._refresh_dots()
             secs = int(remaining + 0.999)
-            self.message.setText(self.tr("Too many wrong PINs. Admin is locked for {m}:{s:02d}.")
-                                 .format(m=secs // 60, s=secs % 60))
+            self.message.setText(self.tr("Too many wrong PINs. {name} is locked for {m}:{s:02d}.")
+                                 .format(name=item.text(), m=secs // 60, s=secs % 60))
             if not self._countdown.isActive():
                 self._countdown.start()
-        else:
-            if self._countdown.isActive():
-                self._countdown.stop()
-                self.message.setText("")
+        elif self._countdown.isActive():
+            self._countdown.stop()
+            self.message.setText("")
 
     @property
     def locked(self) -> bool:
-        """True while the keypad is disabled by the lockout."""
+        """True while the keypad is disabled by the chosen account's lockout."""
         return not self.keypad.isEnabled()

@@ -1,5 +1,6 @@
 """The admin panel: add people (camera, photos, folder), people, today's attendance, privacy, and the
-only way to close the kiosk."""
+only way to close the kiosk. It shows only what the logged-in account's role allows (kiosk.admin.accounts):
+an enroller sees Add people and People, a viewer Attendance (and export), an admin everything."""
 
 from __future__ import annotations
 
@@ -21,13 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.admin.accounts import Accounts, allows
 from kiosk.admin.people import groups
-from kiosk.admin.pin import AdminAuth
 from kiosk.enrollment import IMAGE_EXTENSIONS, Enroller
 from kiosk.store import Store
 from kiosk.ui.admin.attendance import TodayPage
-from kiosk.ui.admin.common import TOUCH_STYLE, set_role
+from kiosk.ui.admin.common import TOUCH_STYLE, role_text, set_role
 from kiosk.ui.admin.enroll_dialog import EnrollDialog
+from kiosk.ui.admin.keypad import PinDialog
 from kiosk.ui.admin.people import PeoplePage
 from kiosk.ui.admin.photos import ImportFolderDialog, PhotoEnrollDialog
 from kiosk.ui.admin.privacy import PrivacyPage
@@ -63,18 +65,21 @@ class AdminPanel(QDialog):
     frames: the enrollment camera's frame provider (None: no camera, camera enrollment disabled);
     threshold: the match threshold; default_retention: the config's retention days; the panel (and
     any dialog open in it) closes after ``idle_timeout_ms`` without a touch or key.
-    ``close_kiosk`` is emitted by the "Close kiosk" button.
+    ``close_kiosk`` is emitted by the "Close kiosk" button. ``actor`` is the logged-in account (named in
+    every audit entry), ``role`` its role: pages and buttons it may not use are hidden, and the methods behind
+    them refuse as well.
     """
 
     close_kiosk = Signal()
 
-    def __init__(self, store: Store, enroller_factory: Callable[[], Enroller], auth: AdminAuth, frames: Any,
-                 threshold: float, default_retention: int = 0, actor: str = "admin",
+    def __init__(self, store: Store, enroller_factory: Callable[[], Enroller], accounts: Accounts, frames: Any,
+                 threshold: float, default_retention: int = 0, actor: str = "admin", role: str = "admin",
                  idle_timeout_ms: int = IDLE_TIMEOUT_MS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self._enroller_factory = enroller_factory
-        self.auth = auth
+        self.accounts = accounts
+        self.role = role
         self.frames = frames
         self.threshold = threshold
         self.actor = actor
@@ -91,18 +96,23 @@ class AdminPanel(QDialog):
             self.add_page.camera_button.setEnabled(False)
             self.add_page.camera_note.setText(self.tr("No camera is connected to this screen."))
         self.people_page = PeoplePage(store, enroller_factory, actor, self)
-        self.today_page = TodayPage(store, actor, self)
-        self.privacy_page = PrivacyPage(store, auth, default_retention, actor, self)
+        self.today_page = TodayPage(store, actor, self, can_export=allows(role, "export"),
+                                    can_correct=allows(role, "correct"))
+        self.privacy_page = PrivacyPage(store, default_retention, actor, self, accounts=accounts)
         self.pages = QStackedWidget(self)
         nav = QVBoxLayout()
         nav.addWidget(set_role(QLabel(self.tr("Admin"), self), "title"))
         self.nav_group = QButtonGroup(self)
         self.nav_buttons: dict[str, QPushButton] = {}
+        self.nav_permission = {"add": "enroll", "people": "people", "today": "attendance", "privacy": "privacy"}
+        self.who = QLabel(self.tr("{name} ({role})").format(name=actor, role=role_text(role)), self)
+        nav.addWidget(self.who)
         for key, label, page in (("add", self.tr("Add people"), self.add_page),
                                  ("people", self.tr("People"), self.people_page),
                                  ("today", self.tr("Attendance"), self.today_page),
                                  ("privacy", self.tr("Privacy"), self.privacy_page)):
             b = set_role(QPushButton(label, self), "nav")
+            b.setVisible(allows(role, self.nav_permission[key]))
             b.setCheckable(True)
             b.clicked.connect(lambda _=False, p=page: self.pages.setCurrentWidget(p))
             self.nav_group.addButton(b)
@@ -110,16 +120,22 @@ class AdminPanel(QDialog):
             self.pages.addWidget(page)
             nav.addWidget(b)
         nav.addStretch(1)
+        self.pin_button = QPushButton(self.tr("Change my PIN…"), self)
+        self.pin_button.clicked.connect(self.change_pin)
+        nav.addWidget(self.pin_button)
         self.back_button = QPushButton(self.tr("Back to the kiosk"), self)
         self.back_button.clicked.connect(self.accept)
         self.close_button = set_role(QPushButton(self.tr("Close kiosk"), self), "danger")
         self.close_button.clicked.connect(self._close_kiosk)
+        self.close_button.setVisible(allows(role, "close"))
         nav.addWidget(self.back_button)
         nav.addWidget(self.close_button)
         layout = QHBoxLayout(self)
         layout.addLayout(nav)
         layout.addWidget(self.pages, 1)
-        self.nav_buttons["add"].setChecked(True)
+        first = next((k for k, perm in self.nav_permission.items() if allows(role, perm)), None)
+        if first is not None:
+            self.nav_buttons[first].click()
         self.people_page.changed.connect(self.today_page.refresh)
 
         self._idle = QTimer(self)
@@ -136,9 +152,23 @@ class AdminPanel(QDialog):
         """The enrollment service (created on first use: it loads the models)."""
         return self._enroller_factory()
 
-    def show_page(self, key: str) -> None:
-        """Switch to a page: add, people, today, privacy."""
+    def may(self, permission: str) -> bool:
+        """True when the logged-in account's role allows ``permission``."""
+        return allows(self.role, permission)
+
+    def show_page(self, key: str) -> bool:
+        """Switch to a page: add, people, today, privacy; False (and no switch) when the role may not see it."""
+        if not self.may(self.nav_permission[key]):
+            return False
         self.nav_buttons[key].click()
+        return True
+
+    def change_pin(self) -> None:
+        """A new PIN for the logged-in account (typed twice)."""
+        dialog = PinDialog(self.accounts, "change", self, account=self.actor)
+        self.dialog = dialog
+        dialog.exec()
+        self.dialog = None
 
     # -- sub-dialogs (opened non-modally-blocking with open(), so the event loop keeps running) ----------
     def _open(self, dialog: QDialog) -> QDialog:
@@ -156,13 +186,15 @@ class AdminPanel(QDialog):
 
     def open_enroll(self) -> EnrollDialog | None:
         """The guided camera enrollment."""
-        if self.frames is None:
+        if self.frames is None or not self.may("enroll"):
             return None
         d = EnrollDialog(self.enroller, self.frames, self.threshold, groups(self.store), self.actor, parent=self)
         return self._open(d)  # type: ignore[return-value]
 
     def open_photos(self, images: list[str] | None = None) -> PhotoEnrollDialog | None:
         """Enroll one person from image files (asks for them when not given)."""
+        if not self.may("enroll"):
+            return None
         if images is None:
             pattern = " ".join(f"*{e}" for e in sorted(IMAGE_EXTENSIONS))
             images, _ = QFileDialog.getOpenFileNames(self, self.tr("Photos of one person"), str(Path.home()),
@@ -174,6 +206,8 @@ class AdminPanel(QDialog):
 
     def open_import(self, folder: str | None = None) -> ImportFolderDialog | None:
         """Import a folder with one sub-folder per person (asks for it when not given)."""
+        if not self.may("enroll"):
+            return None
         if folder is None:
             folder = QFileDialog.getExistingDirectory(self, self.tr("Folder with one sub-folder per person"),
                                                       str(Path.home()))
@@ -184,6 +218,8 @@ class AdminPanel(QDialog):
 
     # -- leaving ------------------------------------------------------------------------------------
     def _close_kiosk(self) -> None:
+        if not self.may("close"):
+            return
         self.close_kiosk.emit()
         self.accept()
 

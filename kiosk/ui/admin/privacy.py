@@ -1,4 +1,5 @@
-"""Privacy: how long attendance is kept, the presentation-attack check, the admin PIN, and the audit log."""
+"""Privacy: how long attendance is kept, the presentation-attack check, the admin accounts (unlock a
+locked one), and the audit log of admin actions (each entry names its account)."""
 
 from __future__ import annotations
 
@@ -18,23 +19,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.admin.accounts import AccountError, Accounts
 from kiosk.admin.liveness import liveness_setting, set_liveness_mode
-from kiosk.admin.pin import AdminAuth
 from kiosk.admin.retention import apply_retention, retention_days, set_retention_days
 from kiosk.store import AuditEntry, Store
-from kiosk.ui.admin.common import set_role
-from kiosk.ui.admin.keypad import PinDialog
+from kiosk.ui.admin.common import role_text, set_role
 
 
 class PrivacyPage(QWidget):
-    """Retention period (applied at once and daily), Change PIN, and the audit log."""
+    """Retention period (applied at once and daily), the accounts with Unlock (when ``accounts`` is given), and
+    the audit log. Accounts are added and removed on the computer (``kiosk admin add``); each account changes
+    its own PIN from the panel's "Change my PIN…"."""
 
-    def __init__(self, store: Store, auth: AdminAuth, default_retention: int = 0, actor: str = "admin",
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, default_retention: int = 0, actor: str = "admin",
+                 parent: QWidget | None = None, accounts: Accounts | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AdminPage")
         self.store = store
-        self.auth = auth
+        self.accounts = accounts
         self.default_retention = default_retention
         self.actor = actor
         self.entries: list[AuditEntry] = []
@@ -69,8 +71,15 @@ class PrivacyPage(QWidget):
         spoof.addWidget(self.liveness)
         spoof.addWidget(self.liveness_button)
         spoof.addStretch(1)
-        self.pin_button = QPushButton(self.tr("Change admin PIN…"), self)
-        self.pin_button.clicked.connect(self.change_pin)
+        self.accounts_label = QLabel(self)
+        self.accounts_label.setWordWrap(True)
+        self.locked_combo = QComboBox(self)
+        self.unlock_button = QPushButton(self.tr("Unlock"), self)
+        self.unlock_button.clicked.connect(lambda: self.unlock(self.locked_combo.currentText()))
+        unlock_row = QHBoxLayout()
+        unlock_row.addWidget(self.locked_combo)
+        unlock_row.addWidget(self.unlock_button)
+        unlock_row.addStretch(1)
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Who"), self.tr("Action"), self.tr("Details")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -90,13 +99,41 @@ class PrivacyPage(QWidget):
         layout.addWidget(self.retention_message)
         layout.addLayout(spoof)
         layout.addWidget(self.liveness_message)
-        pin_row = QHBoxLayout()
-        pin_row.addWidget(self.pin_button)
-        pin_row.addStretch(1)
-        layout.addLayout(pin_row)
+        if accounts is not None:
+            layout.addWidget(self.accounts_label)
+            layout.addLayout(unlock_row)
+        else:
+            for w in (self.accounts_label, self.locked_combo, self.unlock_button):
+                w.hide()
         layout.addLayout(log_head)
         layout.addWidget(self.table, 1)
         self.refresh_audit()
+        self.refresh_accounts()
+
+    def refresh_accounts(self) -> None:
+        """List the accounts with their role; offer the locked ones for Unlock."""
+        if self.accounts is None:
+            return
+        listed = self.accounts.list()
+        locked = [a.name for a in listed if self.accounts.lock_remaining(a.name) > 0]
+        self.accounts_label.setText(self.tr("Admin accounts: {accounts}. Locked: {n}.").format(
+            accounts=", ".join(f"{a.name} ({role_text(a.role)})" for a in listed), n=len(locked)))
+        self.locked_combo.clear()
+        self.locked_combo.addItems(locked)
+        self.locked_combo.setEnabled(bool(locked))
+        self.unlock_button.setEnabled(bool(locked))
+
+    def unlock(self, name: str) -> bool:
+        """End an account's lockout from the screen (audited as the logged-in account)."""
+        if self.accounts is None or not name:
+            return False
+        try:
+            self.accounts.unlock(name, actor=self.actor)
+        except AccountError:
+            return False
+        self.refresh_accounts()
+        self.refresh_audit()
+        return True
 
     def apply(self) -> int:
         """Store the retention period and purge what is older now; returns how many events went."""
@@ -120,11 +157,6 @@ class PrivacyPage(QWidget):
         self.refresh_audit()
         return mode
 
-    def change_pin(self) -> None:
-        """Set a new admin PIN (typed twice)."""
-        PinDialog(self.auth, "set", self, actor=self.actor).exec()
-        self.refresh_audit()
-
     def refresh_audit(self) -> None:
         """Reload the latest 500 audit entries."""
         self.entries = self.store.audit_log(limit=500)
@@ -136,4 +168,5 @@ class PrivacyPage(QWidget):
 
     def showEvent(self, event) -> None:
         self.refresh_audit()
+        self.refresh_accounts()
         super().showEvent(event)

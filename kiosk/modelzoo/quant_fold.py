@@ -24,7 +24,7 @@ import onnx
 from onnx import helper, numpy_helper
 
 from kiosk.errors import ModelError
-from kiosk.vision.model_cache import cached_conversion, sha256_bytes, sidecar_path
+from kiosk.modelzoo.model_cache import cached_conversion, sha256_bytes, sidecar_path
 
 # Bump when the folding changes what it writes: cached conversions are rebuilt.
 CONVERTER_VERSION = 1

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kiosk.errors import ModelError
-from kiosk.vision.model_cache import atomic_write, cached_conversion, sha256_bytes, sidecar_path
+from kiosk.modelzoo.model_cache import atomic_write, cached_conversion, sha256_bytes, sidecar_path
 
 if TYPE_CHECKING:
     import onnx
