@@ -340,3 +340,19 @@ def test_window_shows_the_red_banner_and_no_welcome(qtbot) -> None:
     assert seen == [sf] and window.view._label(TrackView(4, (0, 0, 1, 1), "spoof")) == "Not live"
     window.set_liveness("off")
     assert "liveness" not in window.status_text()
+
+
+@pytest.mark.slow
+def test_eval_liveness_json_contract(tmp_path, video_dir, capsys) -> None:
+    """``kiosk eval liveness`` on the clip with two attacks: the JSON the issue names, and a plot."""
+    plot = tmp_path / "liveness.png"
+    lines = _run(["--home", str(tmp_path / "home"), "eval", "liveness", "--root", str(LFW_ROOT), "--video",
+                  str(video_dir / CLIP), "--no-package-videos", "--attacks", "2", "--json", "--plot", str(plot)],
+                 capsys)
+    (doc,) = lines
+    assert doc["attacks"] == 2 and doc["bona_fide"] > 10
+    for mode in ("passive", "strict"):
+        assert {"apcer", "bpcer", "threshold"} <= set(doc[mode])
+        assert 0.0 <= doc[mode]["apcer"] <= 1.0 and 0.0 <= doc[mode]["bpcer"] <= 1.0
+    assert doc["networks"] == []  # no network files in the test's model folder: the motion cue alone
+    assert plot.is_file() and cv2.imread(str(plot)) is not None
