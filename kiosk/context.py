@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from kiosk.attendance.spoof_log import SpoofLog
     from kiosk.enrollment import Enroller
     from kiosk.gallery import FeedFollower, Gallery
+    from kiosk.people import PeopleService
     from kiosk.reembed import ReembedProgress, ReembedResult
     from kiosk.store import Store
     from kiosk.vision.antispoof import AntiSpoofEnsemble
@@ -210,10 +211,7 @@ class AppContext:
         ``reembed_report``, else to the log. Index files of embedders no template uses any more
         are deleted (they hold biometric vectors of this database).
         """
-        from kiosk.reembed import reembed_templates
-
-        result = reembed_templates(self.store, self.pipeline, retry_failed=retry_failed, on_progress=on_progress,
-                                   cancelled=cancelled, actor=actor)
+        result = self.people.reembed(on_progress, cancelled, retry_failed=retry_failed, actor=actor)
         self.reembed_result = result
         if result.moved:
             from kiosk.gallery import persist
@@ -262,10 +260,18 @@ class AppContext:
 
     @cached_property
     def enroller(self) -> Enroller:
-        """Enrollment service (photos, camera shots)."""
+        """Finds the one subject face of photos and camera frames (enrollment's face side)."""
         from kiosk.enrollment import Enroller
 
-        return Enroller(self.pipeline, self.store, self.gallery, float(self.config.recognition.min_face_px))
+        return Enroller(self.pipeline, float(self.config.recognition.min_face_px))
+
+    @cached_property
+    def people(self) -> PeopleService:
+        """The one owner of people changes (enroll, import, edit, (de)activate, delete, re-embed) across the
+        store, this process's gallery and the change feed. Lazy: listing people opens no model or gallery."""
+        from kiosk.people import PeopleService
+
+        return PeopleService(self.store, lambda: self.gallery, lambda: self.enroller)
 
     def open_session(self) -> KioskSession:
         """The store, the ready gallery and a recognizer recording attendance as the config says

@@ -30,10 +30,10 @@ def admin_context(home: Path, pipeline, **config_sections) -> AppContext:
 
 
 def enroll_photos(ctx: AppContext, name: str, *images: Path) -> int:
-    """Enroll ``name`` from photos through the Enroller (store + gallery); returns the person id."""
+    """Enroll ``name`` from photos through the people service (store + gallery); returns the person id."""
     shots, rejected = ctx.enroller.shots_from_images(list(images))
     assert shots, rejected
-    return ctx.enroller.enroll(name, shots, allow_duplicate=True, consent_by="test", actor="test").person_id
+    return ctx.people.enroll(name, shots, allow_duplicate=True, consent_by="test", actor="test").person_id
 
 
 def answer_next_message_box(button_text: str, seen: list[str], timeout_ms: int = 60_000) -> Callable[[], None]:

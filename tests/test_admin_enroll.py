@@ -105,7 +105,7 @@ def test_hints_for_bad_frames(pipeline) -> None:
 def _open_dialog(qtbot, ctx, feed):
     from kiosk.ui.admin.enroll_dialog import EnrollDialog
 
-    dialog = EnrollDialog(ctx.enroller, feed, ctx.threshold)
+    dialog = EnrollDialog(ctx.people, feed, ctx.threshold)
     qtbot.addWidget(dialog)
     dialog.resize(1100, 700)
     dialog.show()
@@ -210,7 +210,7 @@ def test_a_signal_carrying_frames_feeds_the_dialog(qtbot, tmp_path, pipeline) ->
 
     ctx = admin_context(tmp_path / "home", pipeline)
     emitter = ArrayEmitter()
-    dialog = EnrollDialog(ctx.enroller, emitter.frame, ctx.threshold)
+    dialog = EnrollDialog(ctx.people, emitter.frame, ctx.threshold)
     qtbot.addWidget(dialog)
     dialog.show()
     frame = _good_frame()
@@ -239,7 +239,7 @@ def test_the_preview_draws_each_box_on_the_frame_it_was_found_on(qtbot, tmp_path
     frames = close_up + [f.copy() for f in close_up]
     ctx = admin_context(tmp_path / "home", pipeline)
     emitter = ArrayEmitter()
-    dialog = EnrollDialog(ctx.enroller, emitter.frame, ctx.threshold)
+    dialog = EnrollDialog(ctx.people, emitter.frame, ctx.threshold)
     qtbot.addWidget(dialog)
     dialog.resize(1100, 700)
     dialog.show()

@@ -62,7 +62,7 @@ def test_keypad_and_hints_in_translation(qtbot, tmp_path, pipeline, lang: str, t
 
         ctx = admin_context(tmp_path / "home", pipeline)
         frames = Frames()
-        enroll = EnrollDialog(ctx.enroller, frames.frame, ctx.threshold)
+        enroll = EnrollDialog(ctx.people, frames.frame, ctx.threshold)
         qtbot.addWidget(enroll)
         assert enroll.hint_label.text() == look
         assert enroll.hint_text(Hint.MOVE_CLOSER) == closer

@@ -16,14 +16,13 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog
 
 from kiosk.admin.retention import RETENTION_KEY, apply_retention, retention_cutoff
-from kiosk.enrollment import import_folder
 from kiosk.vision.image_io import read_image
 
 
 def _people_page(qtbot, ctx):
     from kiosk.ui.admin.people import PeoplePage
 
-    page = PeoplePage(ctx.store, lambda: ctx.enroller)
+    page = PeoplePage(ctx.people)
     qtbot.addWidget(page)
     page.resize(1000, 700)
     page.show()
@@ -90,9 +89,7 @@ def test_deactivate_edit_and_reactivate(qtbot, tmp_path, pipeline) -> None:
     assert ctx.store.get_person(lin).active
     assert ctx.gallery.match(portrait).person_id == lin
 
-    from kiosk.admin.people import edit_person
-
-    edit_person(ctx.store, ctx.gallery, lin, name="Lin-Manuel", external_id="E-7", group="Cast")
+    ctx.people.edit(lin, name="Lin-Manuel", external_id="E-7", group="Cast")
     assert ctx.gallery.match(portrait).name == "Lin-Manuel"  # greeted by the new name at once
     page.refresh()
     page.search.setText("cast")
@@ -112,7 +109,7 @@ def test_history_of_one_person(qtbot, tmp_path, pipeline) -> None:
     ctx.store.record_event(lin, "front", "in", now - timedelta(days=2), 0.6)
     ctx.store.record_event(alex, "front", "in", now - timedelta(days=1), 0.6)
     ctx.store.record_event(lin, "front", "out", now - timedelta(hours=1), 0.6)
-    dialog = HistoryDialog(ctx.store, ctx.store.get_person(lin))
+    dialog = HistoryDialog(ctx.people, ctx.store.get_person(lin))
     qtbot.addWidget(dialog)
     assert [e.kind for e in dialog.events] == ["out", "in"]  # newest first, only Lin
     assert dialog.table.rowCount() == 2 and dialog.table.item(0, 1).text() == "out"
@@ -183,7 +180,7 @@ def test_import_folder_in_the_gui_matches_kiosk_import(qtbot, tmp_path, pipeline
 
     folder = _people_folder(tmp_path / "photos")
     ctx = admin_context(tmp_path / "home", pipeline)
-    dialog = ImportFolderDialog(ctx.enroller, ctx.store, folder, actor="admin")
+    dialog = ImportFolderDialog(ctx.people, folder, actor="admin")
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.start_button.isEnabled()  # consent first
@@ -211,12 +208,11 @@ def test_import_folder_reports_progress_and_stops_when_cancelled(tmp_path, pipel
     folder = _people_folder(tmp_path / "photos")
     ctx = admin_context(tmp_path / "home", pipeline)
     seen = []
-    result = import_folder(ctx.enroller, ctx.store, folder, on_progress=seen.append,
-                           cancelled=lambda: len(seen) >= 1)
+    result = ctx.people.import_folder(folder, on_progress=seen.append, cancelled=lambda: len(seen) >= 1)
     assert result.cancelled and (result.people, result.templates) == (1, 2)  # "Barack Obama" only
     assert [(p.done, p.total, p.current) for p in seen] == [(0, 4, "Barack Obama")]
     seen.clear()
-    again = import_folder(ctx.enroller, ctx.store, folder, on_progress=seen.append)
+    again = ctx.people.import_folder(folder, on_progress=seen.append)
     assert (again.people, again.templates) == (1, 1)  # Obama's photos are already stored; Biden is new
     assert seen[-1].done == seen[-1].total == 4
     ctx.close()
@@ -228,7 +224,7 @@ def test_enroll_one_person_from_photos(qtbot, tmp_path, pipeline) -> None:
     ctx = admin_context(tmp_path / "home", pipeline)
     bad = tmp_path / "not-a-photo.jpg"
     bad.write_bytes(b"nope")
-    dialog = PhotoEnrollDialog(ctx.enroller, [*OBAMA, TWO_PEOPLE, bad])
+    dialog = PhotoEnrollDialog(ctx.people, [*OBAMA, TWO_PEOPLE, bad])
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.analysed and len(dialog.shots) == 2, timeout=60_000)

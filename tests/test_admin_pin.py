@@ -184,7 +184,7 @@ def test_roles_in_the_panel_a_viewer_cannot_enroll_or_delete(qtbot, admin_ctx) -
     pid = admin_ctx.store.add_person("Ada Lovelace")
     visible = {}
     for role in ("admin", "enroller", "viewer"):
-        panel = AdminPanel(admin_ctx.store, lambda: admin_ctx.enroller, accounts, object(), 0.3, actor=f"x-{role}",
+        panel = AdminPanel(admin_ctx.store, admin_ctx.people, accounts, object(), 0.3, actor=f"x-{role}",
                            role=role)
         qtbot.addWidget(panel)
         panel.show()
@@ -296,7 +296,7 @@ def test_a_forgotten_admin_panel_closes_itself(qtbot, admin_ctx) -> None:
     from kiosk.ui.admin.panel import AdminPanel
     from kiosk.ui.admin.people import EditPersonDialog
 
-    panel = AdminPanel(admin_ctx.store, lambda: admin_ctx.enroller, Accounts(admin_ctx.store), None, 0.3,
+    panel = AdminPanel(admin_ctx.store, admin_ctx.people, Accounts(admin_ctx.store), None, 0.3,
                        idle_timeout_ms=300)
     qtbot.addWidget(panel)
     panel.show()

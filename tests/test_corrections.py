@@ -26,8 +26,8 @@ def test_void_and_reassign_keep_the_original_and_are_audited(tmp_path: Path) -> 
     store = Store.open(f"sqlite:///{tmp_path / 'k.sqlite3'}")
     ann, bo = store.add_person("Ann", "E1", "ops"), store.add_person("Bo", "E2", "sales")
     t = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    first, second = store.record_event(ann, "door", "in", t, 0.6), store.record_event(ann, "door", "in",
-                                                                                       t + timedelta(hours=1), 0.6)
+    first = store.record_event(ann, "door", "in", t, 0.6).event_id
+    second = store.record_event(ann, "door", "in", t + timedelta(hours=1), 0.6).event_id
     with pytest.raises(StoreError, match="reason"):
         store.void_event(first, "  ", "alice")
     voided = store.void_event(first, "a test walk-by", "alice")

@@ -139,7 +139,7 @@ def test_index_equals_database_after_kill_9_mid_enroll(home):
         for i, name in enumerate(names):
             shots, _ = ctx.enroller.shots_from_images([f"{LFW_ROOT!s}/{{name}}/{{name}}_0001.jpg"])
             if shots:
-                ctx.enroller.enroll(name, shots, allow_duplicate=True)
+                ctx.people.enroll(name, shots, allow_duplicate=True)
             print(i, flush=True)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)

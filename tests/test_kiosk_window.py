@@ -82,7 +82,7 @@ def test_with_nobody_enrolled_the_kiosk_says_how_to_start(qtbot, tmp_path, model
 
 
 def test_the_setup_hint_follows_the_people_enrolled(qtbot, tmp_path, model_dir, pipeline, video_dir) -> None:
-    from kiosk.admin.people import set_active
+    from kiosk.people import PeopleService
     from kiosk.ui.runner import RecognitionRunner
 
     folder = tmp_path / "frames"
@@ -110,7 +110,7 @@ def test_the_setup_hint_follows_the_people_enrolled(qtbot, tmp_path, model_dir, 
     window.banner.show_unknown()  # a stranger gets the guidance again
     assert window.banner.kind == "unknown"
 
-    set_active(session.store, session.gallery, pid, False)  # the only person deactivated (or deleted)
+    PeopleService(session.store, lambda: session.gallery).deactivate(pid)  # the only person deactivated
     runner.refresh_people()
     qtbot.waitUntil(lambda: window.banner.nobody_enrolled, timeout=3_000)
     window.banner.show_unknown()

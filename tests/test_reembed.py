@@ -74,7 +74,7 @@ def old_db(tmp_path_factory) -> Path:
         for name in PEOPLE:
             shots, rejected = ctx.enroller.shots_from_images([img(name, 1), img(name, 2)])
             assert len(shots) == 2, rejected
-            ctx.enroller.enroll(name, shots, allow_duplicate=True, consent_by="test")
+            ctx.people.enroll(name, shots, allow_duplicate=True, consent_by="test")
     finally:
         ctx.close()
     return home / "kiosk.sqlite3"

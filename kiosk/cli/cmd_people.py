@@ -7,8 +7,8 @@ from pathlib import Path
 
 from kiosk.cli.common import acting_account, add_account_option, emit_json, progress
 from kiosk.context import AppContext
-from kiosk.enrollment import DuplicateFaceError, ImportProgress, import_folder, person_folders
 from kiosk.errors import ImageError, KioskError, NoFaceError
+from kiosk.people import DuplicateFaceError, ImportProgress, person_folders
 from kiosk.vision.image_io import read_image
 
 
@@ -59,15 +59,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_enroll(ctx: AppContext, args: argparse.Namespace) -> int:
     """Enroll one person from photos."""
     actor = acting_account(ctx.store, args, "enroll")
-    shots, rejected = ctx.enroller.shots_from_images(args.images)
+    shots, rejected = ctx.people.enroller.shots_from_images(args.images)
     if not shots:
         if args.json:
             emit_json({"person_id": None, "templates": 0, "rejected": [r.to_json() for r in rejected],
                        "error": "no usable face"})
         raise NoFaceError("no usable face in " + "; ".join(f"{r.image}: {r.reason}" for r in rejected))
     try:
-        result = ctx.enroller.enroll(args.name, shots, args.external_id, args.group, args.allow_duplicate,
-                                     consent_by=args.consent_by, actor=actor)
+        result = ctx.people.enroll(args.name, shots, args.external_id, args.group, args.allow_duplicate,
+                                   consent_by=args.consent_by, actor=actor)
     except DuplicateFaceError as exc:
         if args.json:
             emit_json({"person_id": None, "templates": 0, "rejected": [r.to_json() for r in rejected],
@@ -98,8 +98,8 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
             next(ticks, None)
 
     try:
-        result = import_folder(ctx.enroller, ctx.store, args.dir, group=args.group,
-                               allow_duplicate=args.allow_duplicate, on_progress=step, actor=actor)
+        result = ctx.people.import_folder(args.dir, group=args.group, allow_duplicate=args.allow_duplicate,
+                                          on_progress=step, actor=actor)
     finally:
         for _ in ticks:  # finish and close the bar
             pass
@@ -145,7 +145,7 @@ def cmd_identify(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_people_list(ctx: AppContext, args: argparse.Namespace) -> int:
     """List people."""
-    people = ctx.store.list_people(search=args.search)
+    people = ctx.people.list_people(search=args.search)
     if args.json:
         emit_json({"people": [p.to_json() for p in people]})
     else:
@@ -158,13 +158,14 @@ def cmd_people_list(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_people_delete(ctx: AppContext, args: argparse.Namespace) -> int:
     """Delete a person with their templates, crops and index entries."""
     actor = acting_account(ctx.store, args, "people")
-    person = ctx.store.get_person(args.id)
-    if person is None:
+    if ctx.people.get_person(args.id) is None:  # before any model loads
         raise KioskError(f"no person with id {args.id}")
     try:
-        ctx.enroller.delete_person(args.id, actor=actor)
+        person = ctx.people.delete(args.id, actor=actor)
     finally:
         ctx.close()
+    if person is None:  # deleted elsewhere in the meantime
+        raise KioskError(f"no person with id {args.id}")
     if args.json:
         emit_json({"deleted": args.id, "name": person.name, "templates": person.templates})
     else:

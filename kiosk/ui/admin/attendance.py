@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.admin.people import groups
 from kiosk.attendance.export import export_csv
 from kiosk.errors import KioskError
+from kiosk.people import groups
 from kiosk.store import EventInfo, Store
 from kiosk.ui.admin.common import TOUCH_STYLE, set_role
 from kiosk.ui.admin.people import kind_text

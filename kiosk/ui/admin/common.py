@@ -99,16 +99,17 @@ def enroll_from_form(dialog: Any, shots: Sequence[Shot]) -> int | None:
     ``dialog.confirm``), then one transaction plus the gallery update. Returns the new person's id,
     or None when the admin went back or an error was shown in ``dialog.error_label``.
 
-    ``dialog`` provides enroller, actor, name_edit, external_edit, group_edit, error_label, confirm, tr.
+    ``dialog`` provides people (the PeopleService), actor, name_edit, external_edit, group_edit,
+    error_label, confirm, tr.
     """
     try:
-        dup = dialog.enroller.find_duplicate(shots)
+        dup = dialog.people.find_duplicate(shots)
         if dup is not None:
             question = dialog.tr("This face matches {name} ({similarity:.2f}). Enroll anyway?").format(
-                name=dup[1], similarity=dup[2])
+                name=dup.name, similarity=dup.similarity)
             if not dialog.confirm(dialog.tr("Already enrolled?"), question):
                 return None
-        result = dialog.enroller.enroll(
+        result = dialog.people.enroll(
             dialog.name_edit.text().strip(), list(shots), dialog.external_edit.text().strip() or None,
             dialog.group_edit.currentText().strip() or None, allow_duplicate=True,
             consent_by=dialog.actor, actor=dialog.actor)

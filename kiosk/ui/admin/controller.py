@@ -131,7 +131,7 @@ class AdminController(QObject):
         self.actor, self.role = account or "?", role
         # The camera is borrowed only for someone who may enroll: a viewer's session keeps checking people in.
         frames = self._frame_provider() if allows(role, "enroll") else None
-        panel = AdminPanel(ctx.store, lambda: ctx.enroller, self.accounts, frames, ctx.threshold,
+        panel = AdminPanel(ctx.store, ctx.people, self.accounts, frames, ctx.threshold,
                            ctx.config.attendance.retention_days, self.actor, role=role or "", parent=self.window)
         self.panel = panel
         panel.close_kiosk.connect(self.close_kiosk)

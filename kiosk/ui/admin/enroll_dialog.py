@@ -5,7 +5,7 @@ newest frame wins, so a slow CPU gives fewer hints per second but never a backlo
 the frame each analysis was made on together with its boxes (never one frame's boxes over a newer
 picture), so the boxes sit on the face even while it moves. Nothing touches the database until Save,
 which writes the person and templates in one transaction and adds them to the gallery
-(Enroller.enroll); Cancel leaves nothing behind.
+(PeopleService.enroll); Cancel leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.admin.capture import Analysis, CaptureRules, Hint, ShotCollector
 from kiosk.camera.mailbox import NewestMailbox
-from kiosk.enrollment import Enroller, Shot
+from kiosk.enrollment import Shot
+from kiosk.people import PeopleService
 from kiosk.ui.admin.common import TOUCH_STYLE, PersonFormMixin, jpeg_pixmap, set_role
 from kiosk.ui.admin.frames import FrameConnection
 from kiosk.ui.admin.preview import PreviewView
@@ -133,18 +134,19 @@ class EnrollWorker(QThread):
 class EnrollDialog(PersonFormMixin, QDialog):
     """Enroll a new person with the kiosk camera.
 
-    enroller: the Enroller (pipeline, store, gallery); frames: a frame provider (see
-    kiosk.ui.admin.frames); threshold: the match threshold (same-person check between shots);
+    people: the people service (its enroller finds the faces; it stores the person); frames: a frame
+    provider (see kiosk.ui.admin.frames); threshold: the match threshold (same-person check between shots);
     groups: existing groups offered in the group field; actor: who is recorded as consent taker.
     After acceptance ``person_id`` is the new person's id.
     """
 
     enrolled = Signal(int)
 
-    def __init__(self, enroller: Enroller, frames: Any, threshold: float, groups: Sequence[str] = (),
+    def __init__(self, people: PeopleService, frames: Any, threshold: float, groups: Sequence[str] = (),
                  actor: str = "admin", rules: CaptureRules | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.enroller = enroller
+        self.people = people
+        self.enroller = enroller = people.enroller  # the models load here, on the GUI thread
         self.actor = actor
         self.rules = rules or CaptureRules()
         self.shots: tuple[Shot, ...] = ()

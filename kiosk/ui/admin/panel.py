@@ -4,7 +4,6 @@ an enroller sees Add people and People, a viewer Attendance (and export), an adm
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.admin.accounts import Accounts, allows
-from kiosk.admin.people import groups
-from kiosk.enrollment import IMAGE_EXTENSIONS, Enroller
+from kiosk.enrollment import IMAGE_EXTENSIONS
+from kiosk.people import PeopleService
 from kiosk.store import Store
 from kiosk.ui.admin.attendance import TodayPage
 from kiosk.ui.admin.common import TOUCH_STYLE, role_text, set_role
@@ -62,7 +61,9 @@ class AddPage(QWidget):
 class AdminPanel(QDialog):
     """The admin screens behind the PIN.
 
-    frames: the enrollment camera's frame provider (None: no camera, camera enrollment disabled);
+    store: for the attendance and privacy pages; people: the people service (every people read and
+    change goes through it); frames: the enrollment camera's frame provider (None: no camera, camera
+    enrollment disabled);
     threshold: the match threshold; default_retention: the config's retention days; the panel (and
     any dialog open in it) closes after ``idle_timeout_ms`` without a touch or key.
     ``close_kiosk`` is emitted by the "Close kiosk" button. ``actor`` is the logged-in account (named in
@@ -72,12 +73,12 @@ class AdminPanel(QDialog):
 
     close_kiosk = Signal()
 
-    def __init__(self, store: Store, enroller_factory: Callable[[], Enroller], accounts: Accounts, frames: Any,
+    def __init__(self, store: Store, people: PeopleService, accounts: Accounts, frames: Any,
                  threshold: float, default_retention: int = 0, actor: str = "admin", role: str = "admin",
                  idle_timeout_ms: int = IDLE_TIMEOUT_MS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self._enroller_factory = enroller_factory
+        self.people = people
         self.accounts = accounts
         self.role = role
         self.frames = frames
@@ -95,7 +96,7 @@ class AdminPanel(QDialog):
         if frames is None:
             self.add_page.camera_button.setEnabled(False)
             self.add_page.camera_note.setText(self.tr("No camera is connected to this screen."))
-        self.people_page = PeoplePage(store, enroller_factory, actor, self)
+        self.people_page = PeoplePage(people, actor, self)
         self.today_page = TodayPage(store, actor, self, can_export=allows(role, "export"),
                                     can_correct=allows(role, "correct"))
         self.privacy_page = PrivacyPage(store, default_retention, actor, self, accounts=accounts)
@@ -147,11 +148,6 @@ class AdminPanel(QDialog):
         if app is not None:
             app.installEventFilter(self)
 
-    @property
-    def enroller(self) -> Enroller:
-        """The enrollment service (created on first use: it loads the models)."""
-        return self._enroller_factory()
-
     def may(self, permission: str) -> bool:
         """True when the logged-in account's role allows ``permission``."""
         return allows(self.role, permission)
@@ -188,7 +184,7 @@ class AdminPanel(QDialog):
         """The guided camera enrollment."""
         if self.frames is None or not self.may("enroll"):
             return None
-        d = EnrollDialog(self.enroller, self.frames, self.threshold, groups(self.store), self.actor, parent=self)
+        d = EnrollDialog(self.people, self.frames, self.threshold, self.people.groups(), self.actor, parent=self)
         return self._open(d)  # type: ignore[return-value]
 
     def open_photos(self, images: list[str] | None = None) -> PhotoEnrollDialog | None:
@@ -201,7 +197,7 @@ class AdminPanel(QDialog):
                                                      self.tr("Images ({patterns})").format(patterns=pattern))
         if not images:
             return None
-        d = PhotoEnrollDialog(self.enroller, images, groups(self.store), self.actor, parent=self)
+        d = PhotoEnrollDialog(self.people, images, self.people.groups(), self.actor, parent=self)
         return self._open(d)  # type: ignore[return-value]
 
     def open_import(self, folder: str | None = None) -> ImportFolderDialog | None:
@@ -213,7 +209,7 @@ class AdminPanel(QDialog):
                                                       str(Path.home()))
         if not folder:
             return None
-        d = ImportFolderDialog(self.enroller, self.store, folder, groups(self.store), self.actor, parent=self)
+        d = ImportFolderDialog(self.people, folder, self.people.groups(), self.actor, parent=self)
         return self._open(d)  # type: ignore[return-value]
 
     # -- leaving ------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,10 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.admin.people import edit_person, groups, set_active
-from kiosk.enrollment import Enroller
 from kiosk.errors import KioskError
-from kiosk.store import PersonInfo, Store
+from kiosk.people import PeopleService, PersonInfo
 from kiosk.ui.admin.common import TOUCH_STYLE, ask, jpeg_pixmap, set_role, tell
 
 THUMB_PX = 64
@@ -45,18 +42,18 @@ def local_time(ts: datetime) -> str:
 class PeopleModel(QAbstractTableModel):
     """People as table rows; thumbnails are decoded only for rows a view asks about, then cached."""
 
-    def __init__(self, store: Store, parent: Any = None) -> None:
+    def __init__(self, service: PeopleService, parent: Any = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.service = service
         self.people: list[PersonInfo] = []
         self._thumbs: dict[int, QPixmap | None] = {}
         self._headers = [self.tr("Name"), self.tr("Employee no."), self.tr("Group"), self.tr("Status"),
                          self.tr("Face shots")]
 
     def load(self, search: str = "") -> None:
-        """Reload from the store (``search`` matches name, employee number or group)."""
+        """Reload from the database (``search`` matches name, employee number or group)."""
         self.beginResetModel()
-        self.people = self.store.list_people(search=search.strip() or None)
+        self.people = self.service.list_people(search=search.strip() or None)
         self.endResetModel()
 
     def forget_thumbnail(self, person_id: int) -> None:
@@ -77,7 +74,7 @@ class PeopleModel(QAbstractTableModel):
     def thumbnail(self, person_id: int) -> QPixmap | None:
         """The first stored face crop of a person, scaled (cached)."""
         if person_id not in self._thumbs:
-            crops = self.store.template_crops(person_id)
+            crops = self.service.face_crops(person_id)
             self._thumbs[person_id] = jpeg_pixmap(crops[0], THUMB_PX) if crops else None
         return self._thumbs[person_id]
 
@@ -143,14 +140,14 @@ class EditPersonDialog(QDialog):
 class HistoryDialog(QDialog):
     """One person's attendance, newest first (the last ``days`` days)."""
 
-    def __init__(self, store: Store, person: PersonInfo, days: int = 366, parent: QWidget | None = None) -> None:
+    def __init__(self, people: PeopleService, person: PersonInfo, days: int = 366,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModal(True)
         self.setStyleSheet(TOUCH_STYLE)
         self.setWindowTitle(self.tr("Attendance of {name}").format(name=person.name))
         now = datetime.now().astimezone()
-        self.events = list(reversed(store.events_between(now - timedelta(days=days), now + timedelta(days=1),
-                                                         person_id=person.id)))
+        self.events = list(reversed(people.history(person.id, now - timedelta(days=days), now + timedelta(days=1))))
         self.table = QTableWidget(len(self.events), 3, self)
         self.table.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Event"), self.tr("Kiosk")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -181,19 +178,18 @@ def kind_text(kind: str) -> str:
 class PeoplePage(QWidget):
     """Search, thumbnails, and the actions on the selected person.
 
-    enroller: a function returning the Enroller (called only for actions that need the gallery).
+    people: the people service, for the list and every change (the gallery and models open only for
+    changes, so opening the list loads no model).
     """
 
     changed = Signal()  # someone was edited, (de)activated or deleted
 
-    def __init__(self, store: Store, enroller: Callable[[], Enroller], actor: str = "admin",
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, people: PeopleService, actor: str = "admin", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AdminPage")
-        self.store = store
-        self._enroller = enroller
+        self.people = people
         self.actor = actor
-        self.model = PeopleModel(store, self)
+        self.model = PeopleModel(people, self)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search name, employee no. or group"))
         self.search.setClearButtonEnabled(True)
@@ -231,11 +227,6 @@ class PeoplePage(QWidget):
         layout.addWidget(self.count_label)
         layout.addLayout(buttons)
         self.refresh()
-
-    @property
-    def enroller(self) -> Enroller:
-        """The enrollment service (created on first use: opening the list loads no model)."""
-        return self._enroller()
 
     # -- list ---------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -277,12 +268,12 @@ class PeoplePage(QWidget):
         p = self.selected()
         if p is None:
             return
-        dialog = EditPersonDialog(p, groups(self.store), self)
+        dialog = EditPersonDialog(p, self.people.groups(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         name, external_id, group = dialog.values()
         try:
-            edit_person(self.store, self.enroller.gallery, p.id, name, external_id, group, actor=self.actor)
+            self.people.edit(p.id, name, external_id, group, actor=self.actor)
         except KioskError as exc:
             self._fail(exc)
             return
@@ -298,7 +289,7 @@ class PeoplePage(QWidget):
                 self.tr("{name} will no longer be recognised. Their data is kept and you can activate them "
                         "again later.").format(name=p.name), self.tr("Deactivate")):
             return
-        set_active(self.store, self.enroller.gallery, p.id, not p.active, actor=self.actor)
+        self.people.set_active(p.id, not p.active, actor=self.actor)
         self._after_change(p.id)
 
     def delete_selected(self) -> bool:
@@ -311,7 +302,7 @@ class PeoplePage(QWidget):
                                     "records keep the name for payroll.").format(name=p.name, n=p.templates),
                             self.tr("Delete")):
             return False
-        self.enroller.delete_person(p.id, actor=self.actor)
+        self.people.delete(p.id, actor=self.actor)
         self.model.forget_thumbnail(p.id)
         self.refresh()
         self.changed.emit()
@@ -321,7 +312,7 @@ class PeoplePage(QWidget):
         """One person's attendance."""
         p = self.selected()
         if p is not None:
-            HistoryDialog(self.store, p, parent=self).exec()
+            HistoryDialog(self.people, p, parent=self).exec()
 
     def _after_change(self, person_id: int) -> None:
         self.refresh()

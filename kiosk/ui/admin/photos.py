@@ -1,5 +1,5 @@
 """Adding people from photos: one person from image files, or a folder with one sub-folder per person
-(the same code as ``kiosk import``: kiosk.enrollment.import_folder)."""
+(the same code as ``kiosk import``: kiosk.people.PeopleService.import_folder)."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.enrollment import Enroller, ImportProgress, ImportResult, Rejected, Shot, import_folder
+from kiosk.enrollment import Rejected, Shot
 from kiosk.errors import ImageError, NoFaceError
-from kiosk.store import Store
+from kiosk.people import ImportProgress, ImportResult, PeopleService
 from kiosk.ui.admin.common import TOUCH_STYLE, PersonFormMixin, jpeg_pixmap, set_role
 from kiosk.ui.admin.tasks import TaskThread
 from kiosk.vision.image_io import read_image
@@ -44,10 +44,11 @@ class PhotoEnrollDialog(PersonFormMixin, QDialog):
     After acceptance ``person_id`` is the new person's id.
     """
 
-    def __init__(self, enroller: Enroller, images: Sequence[str | Path], group_names: Sequence[str] = (),
+    def __init__(self, people: PeopleService, images: Sequence[str | Path], group_names: Sequence[str] = (),
                  actor: str = "admin", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.enroller = enroller
+        self.people = people
+        self.enroller = people.enroller  # the models load here, on the GUI thread, not on the worker
         self.images = [str(p) for p in images]
         self.actor = actor
         self.shots: list[Shot] = []
@@ -138,11 +139,13 @@ class PhotoEnrollDialog(PersonFormMixin, QDialog):
 class ImportFolderDialog(QDialog):
     """Import ``folder/<person name>/*.jpg`` with progress and cancel (the ``kiosk import`` code)."""
 
-    def __init__(self, enroller: Enroller, store: Store, folder: str | Path, group_names: Sequence[str] = (),
+    def __init__(self, people: PeopleService, folder: str | Path, group_names: Sequence[str] = (),
                  actor: str = "admin", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.enroller = enroller
-        self.store = store
+        self.people = people
+        # Models and gallery open here, on the GUI thread, rather than inside the import's worker thread.
+        people.enroller  # noqa: B018
+        people.gallery  # noqa: B018
         self.folder = Path(folder)
         self.actor = actor
         self.result_data: ImportResult | None = None
@@ -196,8 +199,8 @@ class ImportFolderDialog(QDialog):
             def step(p: ImportProgress) -> None:
                 report(p.done, p.total, p.current)
 
-            return import_folder(self.enroller, self.store, self.folder, group=group, allow_duplicate=allow,
-                                 on_progress=step, cancelled=cancelled, consent_by=self.actor, actor=self.actor)
+            return self.people.import_folder(self.folder, group=group, allow_duplicate=allow, on_progress=step,
+                                             cancelled=cancelled, consent_by=self.actor, actor=self.actor)
 
         self.task = TaskThread(work, self)
         self.task.progress.connect(self._on_progress)
