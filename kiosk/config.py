@@ -73,6 +73,17 @@ class UiConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class LivenessConfig:
+    """Presentation-attack detection (kiosk.attendance.liveness): off, passive or strict, and its thresholds."""
+
+    mode: str = "off"
+    passive_threshold: float = 0.35
+    strict_threshold: float = 0.3
+    strict_parallax: float = 0.07
+    strict_window_s: float = 0.9
+
+
+@dataclass(frozen=True, slots=True)
 class DatabaseConfig:
     """Where people, templates and attendance live."""
 
@@ -89,11 +100,13 @@ class Config:
     attendance: AttendanceConfig = field(default_factory=AttendanceConfig)
     ui: UiConfig = field(default_factory=UiConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    liveness: LivenessConfig = field(default_factory=LivenessConfig)
 
 
 _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("attendance", "policy"): ("daily", "inout", "cooldown"),
     ("ui", "language"): ("", "en", "ja", "zh_CN"),
+    ("liveness", "mode"): ("off", "passive", "strict"),
 }
 _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("models", "det_size"): (128, 1920),
@@ -113,6 +126,10 @@ _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("attendance", "cooldown_s"): (0, 86400 * 7),
     ("attendance", "retention_days"): (0, 36500),
     ("ui", "welcome_seconds"): (0.5, 60),
+    ("liveness", "passive_threshold"): (0.0, 1.0),
+    ("liveness", "strict_threshold"): (0.0, 1.0),
+    ("liveness", "strict_parallax"): (0.0, 1.0),
+    ("liveness", "strict_window_s"): (0.2, 5.0),
 }
 
 
@@ -220,6 +237,14 @@ welcome_seconds = 3.0   # how long the welcome banner stays
 
 [database]
 url = ""                # "" = SQLite in the data home; or postgresql://user:pass@host/db
+
+[liveness]
+# Presentation-attack detection: a photo or a phone screen must not check anyone in (README, "Liveness").
+mode = "off"            # off | passive (anti-spoofing networks decide) | strict (networks and head motion)
+passive_threshold = 0.35  # passive: least mean P(real) of the networks over a track
+strict_threshold = 0.3    # strict: least mean P(real) of the networks
+strict_parallax = 0.07    # strict: least nose parallax (inter-ocular distances) of a head that turns or nods
+strict_window_s = 0.9     # strict: a track not shown live by then is judged an attack
 """
 
 

@@ -21,12 +21,15 @@ from kiosk.modelzoo.locate import ModelLocator, default_model_dirs
 from kiosk.modelzoo.manifest import Manifest, ModelSpec, Pack, load_manifest
 
 if TYPE_CHECKING:
+    from kiosk.attendance.liveness import LivenessGate
     from kiosk.attendance.session import KioskSession
+    from kiosk.attendance.spoof_log import SpoofLog
     from kiosk.enrollment import Enroller
     from kiosk.gallery import FeedFollower, Gallery
     from kiosk.people import PeopleService
     from kiosk.reembed import ReembedProgress, ReembedResult
     from kiosk.store import Store
+    from kiosk.vision.antispoof import AntiSpoofEnsemble
     from kiosk.vision.pipeline import FacePipeline
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,7 @@ class Overrides:
     det_size: int | None = None
     threads: int | None = None
     database_url: str | None = None
+    liveness: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -272,11 +276,52 @@ class AppContext:
     def open_session(self) -> KioskSession:
         """The store, the ready gallery and a recognizer recording attendance as the config says
         (the window and ``kiosk run``). The context still owns the store and gallery (``close()``)."""
+        from kiosk.attendance.policy import default_kiosk_id
         from kiosk.attendance.session import open_session
 
         pipeline = self.pipeline  # load models first: onnxruntime must be imported before usearch
+        liveness, spoof_log = self.liveness_parts(default_kiosk_id(self.config.attendance.kiosk_id))
         return open_session(pipeline, self.store, self.gallery, self.config.attendance, self.config.recognition,
-                            self.follow_changes())
+                            self.follow_changes(), liveness, spoof_log)
+
+    # -- liveness (presentation-attack detection) ------------------------------------------------------
+    @cached_property
+    def antispoof(self) -> AntiSpoofEnsemble:
+        """The anti-spoofing networks found in the model folders (none, one or both; never raises)."""
+        from kiosk.vision.antispoof import AntiSpoofEnsemble
+
+        return AntiSpoofEnsemble.load(self.manifest, self.locator, threads=1)
+
+    @property
+    def liveness_override(self) -> str | None:
+        """``--liveness`` of this run, or None (the admin setting, else the config, decides)."""
+        return self.overrides.liveness
+
+    def liveness_parts(self, kiosk_id: str) -> tuple[LivenessGate, SpoofLog]:
+        """The recognizer's liveness gate (its mode followed live from the admin setting) and the log of attacks.
+
+        With liveness on at start the networks are loaded now, and a missing file is reported (on stderr
+        and in the log) naming it and its sha256: the motion cue then works alone.
+        """
+        from kiosk.admin.retention import retention_days
+        from kiosk.attendance.liveness import LivenessGate, ModeSource
+        from kiosk.attendance.spoof_log import SpoofLog
+        from kiosk.vision.liveness import LivenessSettings
+
+        lc = self.config.liveness
+        reader = None if self.overrides.liveness else self.store.get_setting
+        source = ModeSource(self.overrides.liveness, lc.mode, reader)
+        gate = LivenessGate(LivenessSettings.from_config(lc), source, lambda: self.antispoof)
+        mode = source()
+        if mode != "off":
+            status = self.antispoof.status
+            for problem in status.problems:
+                alone = "the motion cue works alone" if not status.loaded else f"using {', '.join(status.loaded)}"
+                print(f"warning: liveness ({mode}): {problem}; {alone}", file=sys.stderr)
+                log.warning("liveness (%s): %s; %s", mode, problem, alone)
+        spoof_log = SpoofLog(self.store, kiosk_id,
+                             retention_days=lambda: retention_days(self.store, self.config.attendance.retention_days))
+        return gate, spoof_log
 
     def close(self) -> None:
         """Stop following the change feed, flush the gallery and release the database."""

@@ -99,6 +99,10 @@ class DoctorContext(Protocol):
     def gallery_index_path(self) -> Path:
         """The persisted gallery index of the active embedder for this database."""
 
+    @property
+    def liveness_override(self) -> str | None:
+        """``--liveness`` of this run (over the admin setting and the config), or None."""
+
 OK, WARN, FAIL = "ok", "warn", "fail"
 
 # Minimums from docs/deployment.md: 2 cores with AVX2, 4 GB RAM.
@@ -742,6 +746,53 @@ def check_models(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     return CheckResult("models", OK, detail, "", data)
 
 
+def check_liveness(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
+    """The presentation-attack check: its mode, and each anti-spoofing network file (named with its sha256).
+
+    With liveness on, a missing or altered network file is a warning (the motion cue works alone, and
+    the other network if present); with it off, only a note.
+    """
+    from kiosk.vision.antispoof import antispoof_specs
+    from kiosk.vision.liveness import MODES, SETTING_KEY
+
+    mode = ctx.liveness_override or ctx.config.liveness.mode
+    note = ""
+    db_file = _sqlite_path(ctx.database_url)
+    if not ctx.liveness_override and (db_file is None or db_file.exists()):
+        try:  # the admin's choice (kiosk admin liveness, the admin panel) overrides the config's
+            store = _open_store(ctx.database_url, opts)
+            try:
+                chosen = store.get_setting(SETTING_KEY)
+            finally:
+                store.close()
+            if chosen in MODES:
+                mode, note = str(chosen), " (admin setting)"
+        except Exception as exc:  # the database check reports it; the config's mode stands
+            note = f" (admin setting not read: {exc})"
+    files = []
+    problems: list[str] = []
+    for spec in antispoof_specs(ctx.manifest):
+        st = ctx.locator.status(spec)
+        files.append({"id": spec.id, "file": spec.file, "sha256": spec.sha256, "status": st.status,
+                      "path": str(st.path) if st.path else None})
+        if st.status == "missing":
+            problems.append(f"{spec.file} is missing (sha256 {spec.sha256})")
+        elif st.status == "mismatch":
+            problems.append(f"{st.path} does not match its sha256 {spec.sha256} (found {st.actual_sha256})")
+    data: dict[str, Any] = {"mode": mode, "files": files}
+    looked = ", ".join(str(d) for _, d in ctx.locator.dirs)
+    fix = ("put the MiniFASNet files (Apache-2.0, Silent-Face-Anti-Spoofing by minivision; sha256 in "
+           "models/models.toml) into one of: " + looked) if problems else ""
+    if mode == "off":
+        state = "; ".join(problems) if problems else "networks present"
+        return CheckResult("liveness", OK, f"presentation-attack check off{note} ({state})", "", data)
+    if problems:
+        return CheckResult("liveness", WARN, f"presentation-attack check {mode}{note}: " + "; ".join(problems)
+                           + (": the motion cue works alone" if len(problems) == len(files)
+                              else ": the other network and the motion cue still work"), fix, data)
+    return CheckResult("liveness", OK, f"presentation-attack check {mode}{note}: both networks verified", "", data)
+
+
 # --- database, gallery ---------------------------------------------------------------------------
 
 def _sqlite_path(url: str) -> Path | None:
@@ -915,6 +966,7 @@ CHECKS: dict[str, Callable[[DoctorContext, DoctorOptions], CheckResult]] = {
     "qt_libs": check_qt_libs,
     "cameras": check_cameras,
     "models": check_models,
+    "liveness": check_liveness,
     "database": check_database,
     "gallery": check_gallery,
 }

@@ -42,6 +42,11 @@ def cache_dir() -> Path:
     return home_dir() / "cache"
 
 
+def spoof_dir() -> Path:
+    """Snapshots of presentation attacks (kiosk.attendance.spoof_log), one folder per local day."""
+    return home_dir() / "spoof"
+
+
 def log_dir() -> Path:
     """Log files."""
     return home_dir() / "logs"

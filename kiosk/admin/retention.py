@@ -1,9 +1,12 @@
-"""Retention: attendance older than N days is deleted (at startup and once a day)."""
+"""Retention: attendance older than N days is deleted (at startup and once a day), and so are the
+snapshots of presentation attacks (kiosk.attendance.spoof_log) of those days."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import shutil
+from datetime import date, datetime, timedelta
 
+from kiosk import paths
 from kiosk.store import Store
 
 RETENTION_KEY = "retention_days"
@@ -44,4 +47,23 @@ def apply_retention(store: Store, days: int, now: datetime | None = None) -> int
     now = now or datetime.now().astimezone()
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    purge_spoof_snapshots(retention_cutoff(days, now))
     return store.purge_events_before(retention_cutoff(days, now), actor="retention")
+
+
+def purge_spoof_snapshots(cutoff: datetime) -> int:
+    """Delete the attack snapshots of the local days before ``cutoff`` (``spoof/YYYY-MM-DD/``); returns
+    how many day folders went. Snapshots are personal data: they go with the attendance of their days."""
+    folder = paths.spoof_dir()
+    if not folder.is_dir():
+        return 0
+    gone = 0
+    for day in folder.iterdir():
+        try:
+            d = date.fromisoformat(day.name)
+        except ValueError:
+            continue  # not a day folder of ours
+        if day.is_dir() and d < cutoff.astimezone().date():
+            shutil.rmtree(day, ignore_errors=True)
+            gone += 1
+    return gone

@@ -22,11 +22,13 @@ from kiosk.attendance.vote import MatchLike
 from kiosk.config import RecognitionConfig
 
 if TYPE_CHECKING:
+    from kiosk.attendance.liveness import LivenessGate
+    from kiosk.vision.liveness import LivenessSettings, LivenessVerdict
     from kiosk.vision.pipeline import FacePipeline
 
 log = logging.getLogger(__name__)
 
-TrackState = Literal["deciding", "known", "unknown", "far"]
+TrackState = Literal["deciding", "known", "unknown", "far", "spoof"]
 
 
 class Matcher(Protocol):
@@ -90,6 +92,32 @@ class UnknownFace:
     video_time_s: float
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class SpoofFace:
+    """A track judged a presentation attack (a photo, a screen): no check-in (kiosk.attendance.liveness).
+
+    person_id / name: whom the face was recognised as (None when the vote named nobody); latency_s:
+    video time from the track's first frame to the verdict; snapshot: a small BGR picture of the face
+    (the audit's evidence, kept under the retention rules).
+    """
+
+    track_id: int
+    frame_index: int
+    video_time_s: float
+    latency_s: float
+    verdict: LivenessVerdict
+    box: tuple[float, float, float, float]
+    person_id: int | None = None
+    name: str | None = None
+    snapshot: np.ndarray | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The ``kiosk run --json`` line: ``{"event": "spoof", ...}``."""
+        return {"event": "spoof", "track": self.track_id, "person_id": self.person_id, "name": self.name,
+                "frame": self.frame_index, "video_time_s": round(self.video_time_s, 3),
+                "latency_s": round(self.latency_s, 3), **self.verdict.to_json()}
+
+
 @dataclass(frozen=True, slots=True)
 class FrameResult:
     """Everything the screen needs about one processed frame."""
@@ -101,6 +129,7 @@ class FrameResult:
     unknowns: tuple[UnknownFace, ...] = ()
     infer_ms: float = 0.0
     embedded: int = 0
+    spoofs: tuple[SpoofFace, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +169,13 @@ class FrameRecognizer:
 
     def __init__(self, pipeline: FacePipeline, matcher: Matcher, recorder: AttendanceRecorder | None,
                  settings: RecognizerSettings | None = None,
-                 clock: Callable[[], datetime] = local_now) -> None:
+                 clock: Callable[[], datetime] = local_now, liveness: LivenessGate | None = None,
+                 on_spoof: Callable[[SpoofFace], None] | None = None) -> None:
         self.pipeline = pipeline
+        # Presentation-attack detection (None or mode "off": none of it runs); on_spoof records an
+        # attack (audit entry, snapshot) on this worker thread, like the recorder records check-ins.
+        self.liveness = liveness
+        self.on_spoof = on_spoof
         self.matcher = matcher
         self.recorder = recorder
         self.settings = settings or RecognizerSettings()
@@ -153,6 +187,8 @@ class FrameRecognizer:
     def reset(self) -> None:
         """Forget all tracks (after the camera was lost: the scene may have changed)."""
         self.tracker.reset()
+        if self.liveness is not None:
+            self.liveness.reset()
 
     def _name_now(self, person_id: int, name: str | None, cache: dict[int, str | None]) -> str | None:
         """The person's name now, or None when the gallery no longer has them (deleted, deactivated)."""
@@ -176,6 +212,9 @@ class FrameRecognizer:
         self.tick += 1
         detections = self.pipeline.detect(frame)
         tracks = self.tracker.update(detections, tick, video_time_s)
+        live = self.liveness.active() if self.liveness is not None else None
+        if live is not None:
+            self._observe_keypoints(tracks, video_time_s)
         due = [t for t in tracks
                if t.detection is not None and t.size_px >= s.min_face_px and self._due(t, tick)]
         # Largest faces first: the person at the kiosk, not the crowd behind them.
@@ -199,8 +238,11 @@ class FrameRecognizer:
                 t.last_embed_tick = tick
                 t.last_embed_time = video_time_s
                 t.embeds += 1
+                if live is not None:
+                    self._observe_score(t, frame, video_time_s)
                 decision = t.vote.add(match)
-                if decision.state == "known" and decision.person_id != t.greeted_person:
+                # With liveness on, check-ins wait for a live verdict (_judge_liveness, below).
+                if live is None and decision.state == "known" and decision.person_id != t.greeted_person:
                     name = self._name_now(decision.person_id, decision.name, names_now)
                     if name is None:  # removed from the gallery since it matched: nobody to greet
                         t.vote.forget(decision.person_id)
@@ -221,12 +263,78 @@ class FrameRecognizer:
         for t in self.tracker.tracks:
             t.facing_since = rule.streak(t.facing_since, t.detection, frame.shape, video_time_s)
             if (t.vote.decision.state == "unknown" and not t.unknown_reported
-                    and rule.met(t.facing_since, video_time_s)):
+                    and rule.met(t.facing_since, video_time_s) and not self._spoofed(t)):
                 t.unknown_reported = True
                 unknowns.append(UnknownFace(t.id, frame_index, video_time_s))
+        spoofs: list[SpoofFace] = []
+        if live is not None:
+            self._judge_liveness(live, frame, frame_index, video_time_s, greetings, spoofs, names_now)
         views = tuple(self._view(t, names_now) for t in self.tracker.tracks)
         return FrameResult(frame_index, video_time_s, views, tuple(greetings), tuple(unknowns),
-                           (time.perf_counter() - t0) * 1000.0, len(due))
+                           (time.perf_counter() - t0) * 1000.0, len(due), tuple(spoofs))
+
+    # -- liveness (kiosk.attendance.liveness) ---------------------------------------------------------
+    def _observe_keypoints(self, tracks: list[Track], video_time_s: float) -> None:
+        """Every frame: the keypoints of each face large enough to be recognised (the motion cue)."""
+        gate = self.liveness
+        assert gate is not None
+        for t in tracks:
+            if t.detection is not None and t.size_px >= self.settings.min_face_px:
+                gate.evidence(t.id, video_time_s).add_detection(t.detection)
+        gate.forget_except({t.id for t in tracks})
+
+    def _observe_score(self, t: Track, frame: np.ndarray, video_time_s: float) -> None:
+        """An embedded face: the networks' P(real) too (only here, not on every frame)."""
+        gate = self.liveness
+        assert gate is not None and t.detection is not None
+        ev = gate.evidence(t.id, video_time_s)
+        if ev.verdict.state == "pending":
+            ev.add_score(gate.score(frame, t.detection.box))
+
+    def _spoofed(self, t: Track) -> bool:
+        ev = self.liveness.tracks.get(t.id) if self.liveness is not None else None
+        return ev is not None and ev.verdict.state == "spoof"
+
+    def _judge_liveness(self, live: LivenessSettings, frame: np.ndarray, frame_index: int, video_time_s: float,
+                        greetings: list[Greeting], spoofs: list[SpoofFace],
+                        names_now: dict[int, str | None]) -> None:
+        """Greet a recognised track once it is judged live; report one judged an attack.
+
+        An attack is reported (red banner, audit, snapshot) when it claimed someone's identity, or when
+        it stands at the kiosk like a stranger would (StrangerRule): not for every face in the background.
+        """
+        from kiosk.vision.liveness import snapshot
+
+        gate = self.liveness
+        assert gate is not None
+        nets = gate.nets
+        for t in self.tracker.tracks:
+            ev = gate.tracks.get(t.id)
+            if ev is None:
+                continue
+            verdict = ev.judge(live, video_time_s, nets)
+            d = t.vote.decision
+            if verdict.state == "live" and d.state == "known" and d.person_id != t.greeted_person:
+                name = self._name_now(d.person_id, d.name, names_now)  # None: no longer in the gallery
+                if name is not None:
+                    t.greeted_person = d.person_id
+                    greetings.append(self._greet(t, d.person_id, name, d.similarity, frame_index, video_time_s))
+            elif verdict.state == "spoof" and not ev.reported and (
+                    d.state == "known" or self.settings.stranger.met(t.facing_since, video_time_s)):
+                ev.reported = True
+                box = t.box
+                sf = SpoofFace(t.id, frame_index, video_time_s, max(0.0, video_time_s - t.first_time), verdict,
+                               box, d.person_id if d.state == "known" else None,
+                               d.name if d.state == "known" else None, snapshot(frame, box))
+                log.warning("track %d: presentation attack (%s; networks %s, parallax %.3f)%s", t.id,
+                            verdict.reason, "-" if verdict.score is None else f"{verdict.score:.2f}",
+                            verdict.parallax, f", claimed {sf.name}" if sf.name else "")
+                if self.on_spoof is not None:
+                    try:
+                        self.on_spoof(sf)
+                    except Exception:  # the audit must not stop the kiosk
+                        log.exception("could not record the presentation attack on track %d", t.id)
+                spoofs.append(sf)
 
     def _greet(self, t: Track, person_id: int | None, name: str | None, similarity: float,
                frame_index: int, video_time_s: float) -> Greeting:
@@ -248,6 +356,8 @@ class FrameRecognizer:
         d = t.vote.decision
         if d.state == "deciding" and t.size_px < self.settings.min_face_px:
             state: TrackState = "far"
+        elif self._spoofed(t):
+            state = "spoof"
         else:
             state = d.state
         name = names_now.get(d.person_id, d.name) if d.person_id is not None else d.name

@@ -71,6 +71,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     re.add_argument("--days", type=int, help="keep this many days (0: forever)")
     re.add_argument("--json", action="store_true")
     re.set_defaults(func=cmd_retention)
+    lv = s.add_parser("liveness", help="show or set the presentation-attack check of every kiosk on this database")
+    lv.add_argument("--mode", choices=("off", "passive", "strict", "config"),
+                    help="off, passive or strict; config: back to [liveness] mode of each kiosk's config file")
+    lv.add_argument("--json", action="store_true")
+    lv.set_defaults(func=cmd_liveness)
     a.set_defaults(func=lambda _ctx, _args: (a.print_help(), 2)[1])
 
 
@@ -221,4 +226,20 @@ def cmd_retention(ctx: AppContext, args: argparse.Namespace) -> int:
         emit_json({"retention_days": days, "deleted": deleted})
     else:
         print(f"attendance kept {f'{days} days' if days else 'forever'}; {deleted} event(s) deleted now")
+    return 0
+
+
+def cmd_liveness(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Show or set the admin's liveness mode (stored in the database, audited)."""
+    from kiosk.admin.liveness import liveness_setting, set_liveness_mode
+
+    if args.mode is not None:
+        set_liveness_mode(ctx.store, "" if args.mode == "config" else args.mode, actor="cli")
+    chosen = liveness_setting(ctx.store)
+    in_force = chosen or ctx.config.liveness.mode
+    if args.json:
+        emit_json({"mode": in_force, "admin_setting": chosen or None, "config": ctx.config.liveness.mode})
+    else:
+        source = "admin setting" if chosen else "config file"
+        print(f"presentation-attack check: {in_force} ({source}); `kiosk --liveness MODE` overrides it for one run")
     return 0

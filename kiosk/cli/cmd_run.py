@@ -50,11 +50,22 @@ def cmd_run(ctx: AppContext, args: argparse.Namespace) -> int:
     session = ctx.open_session()
     recognizer = session.recognizer
     stop = threading.Event()
-    counts = {"frames": 0, "checkins": 0, "seen": 0}
+    counts = {"frames": 0, "checkins": 0, "seen": 0, "spoofs": 0}
+    liveness = recognizer.liveness.mode if recognizer.liveness is not None else "off"
+    if liveness != "off":
+        print(f"liveness: {liveness}", file=sys.stderr)
 
     def on_frame(frame: Frame) -> None:
         result = recognizer.process(frame.image, frame.index, frame.video_time_s)
         counts["frames"] += 1
+        for sf in result.spoofs:  # a photo or a screen: no check-in (audited, snapshot kept)
+            counts["spoofs"] += 1
+            if args.json:
+                emit_json(sf.to_json())
+            else:
+                who = f" showing {sf.name}" if sf.name else ""
+                print(f"presentation attack{who} (track {sf.track_id}, {sf.verdict.reason}, frame {sf.frame_index}): "
+                      "not checked in", flush=True)
         for g in result.greetings:
             if g.error:
                 print(f"warning: {g.name} recognised but not recorded: {g.error}", file=sys.stderr)
@@ -93,6 +104,8 @@ def cmd_run(ctx: AppContext, args: argparse.Namespace) -> int:
     summary = {"event": "summary", "frames": counts["frames"],
                "fps": round(counts["frames"] / elapsed, 2) if elapsed > 0 else 0.0,
                "checkins": counts["checkins"], "already_recorded": counts["seen"], "kiosk_id": session.kiosk_id}
+    if liveness != "off" or counts["spoofs"]:
+        summary.update(liveness=liveness, spoofs=counts["spoofs"])
     if args.json:
         emit_json(summary)
     else:

@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--det-size", type=int, help="detector input size (long side, pixels)")
     g.add_argument("--threads", type=int, help="ONNX Runtime threads per model (0 = all cores)")
     g.add_argument("--database-url", help="database URL (sqlite:///... or postgresql://...); also DATABASE_URL")
+    g.add_argument("--liveness", choices=("off", "passive", "strict"),
+                   help="presentation-attack detection for this run (over the admin setting and [liveness] mode)")
     g.add_argument("-v", "--verbose", action="store_true", help="log more")
     w = parser.add_argument_group("kiosk window (no command)")
     w.add_argument("--source", help="camera index, video file, URL or image folder")
@@ -65,6 +67,7 @@ def _context(args: argparse.Namespace) -> AppContext:
             det_size=args.det_size,
             threads=args.threads,
             database_url=args.database_url,
+            liveness=args.liveness,
         ),
         tolerate_bad_config=args.command == "doctor",
     )

@@ -33,6 +33,10 @@ def create_kiosk(ctx: AppContext, session: KioskSession, frame_source: FrameSour
                                changes=session.follower)
     camera = CameraThread(frame_source, pace=pace, at_end=at_end, frame_sink=runner.submit, parent=window)
     window.attach(camera, runner)
+    gate = session.recognizer.liveness
+    mode = gate.mode if gate is not None else "off"
+    if mode != "off":  # said at start: a missing network file leaves the motion cue alone
+        window.set_liveness(mode, ctx.antispoof.status.missing)
     window.admin = AdminController(ctx, window)  # long press / hot corner -> PIN -> admin panel; closing
     return window
 

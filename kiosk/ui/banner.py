@@ -19,6 +19,7 @@ STYLES = {
     "already": ("#1f5f99", "#ffffff"),
     "unknown": ("#b9770e", "#ffffff"),
     "error": ("#922b21", "#ffffff"),
+    "spoof": ("#c0392b", "#ffffff"),
 }
 # Whatever the config says, a greeting must be readable: at least this long on screen.
 MIN_SECONDS = 2.0
@@ -123,10 +124,17 @@ class Banner(QLabel):
             text, kind = self.tr("Welcome back, {name} — already checked in at {time}"), "already"
         self._show(kind, text.format(name=g.name, time=_hhmm(g.at)))
 
+    def show_spoof(self) -> None:
+        """A photo or a screen was shown instead of a face (kiosk.attendance.liveness): nobody is checked in.
+
+        Shown over any other message: whoever is at the kiosk must see why nothing happened.
+        """
+        self._show("spoof", self.tr("Please look at the camera yourself"))
+
     def show_unknown(self) -> None:
         """Guidance for a face that is not enrolled (none while nobody is enrolled: the setup hint stays)."""
         if self.nobody_enrolled:
             return
-        if self.kind in ("welcome", "already", "error") and self._timer.isActive():
+        if self.kind in ("welcome", "already", "error", "spoof") and self._timer.isActive():
             return
         self._show("unknown", self.tr("Not recognised — please see the front desk"))

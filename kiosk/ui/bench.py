@@ -37,7 +37,8 @@ def bench_kiosk(ctx: AppContext, source: str, enroll: list[str], width: int = 12
     home = tempfile.mkdtemp(prefix="kiosk-bench-")
     o = ctx.overrides
     bctx = AppContext(Overrides(home=home, model_dir=o.model_dir, pack=o.pack, det_size=o.det_size,
-                                threads=threads if threads is not None else o.threads), config=ctx.config)
+                                threads=threads if threads is not None else o.threads, liveness=o.liveness),
+                      config=ctx.config)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     session = bctx.open_session()
     pipeline = bctx.pipeline
@@ -65,6 +66,8 @@ def bench_kiosk(ctx: AppContext, source: str, enroll: list[str], width: int = 12
     camera.frame_sink = record_capture
     arrivals: list[tuple[Any, float]] = []
     window.greeted.connect(lambda g: arrivals.append((g, time.monotonic())))
+    spoofs: list[Any] = []
+    window.spoof_seen.connect(spoofs.append)
 
     gaps: list[float] = []
     last = [0.0]
@@ -126,6 +129,8 @@ def bench_kiosk(ctx: AppContext, source: str, enroll: list[str], width: int = 12
         "ui_beats": len(gaps),
         "decisions": decisions,
         "checkins": sum(1 for d in decisions if d["recorded"]),
+        "liveness": session.recognizer.liveness.mode if session.recognizer.liveness is not None else "off",
+        "spoofs": [sf.to_json() for sf in spoofs],
         "enrolled": list(names.values()),
         "threads": bctx.overrides.threads if bctx.overrides.threads is not None else bctx.config.models.threads,
         "cpus": os.cpu_count(),

@@ -15,14 +15,15 @@ from kiosk.camera.loop import Frame
 KNOWN = QColor("#2ecc71")
 UNKNOWN = QColor("#ffb000")
 DECIDING = QColor("#b8b8b8")
+SPOOF = QColor("#ff4d4d")  # a presentation attack (a photo, a screen): kiosk.attendance.liveness
 BACKGROUND = QColor("#0b0d10")
 # Overlays older than this are hidden: a face that left should not keep its box.
 OVERLAY_TTL_S = 0.8
 
 
 def state_colour(state: str) -> QColor:
-    """Box colour: green known, amber unknown, grey deciding or too far."""
-    return {"known": KNOWN, "unknown": UNKNOWN}.get(state, DECIDING)
+    """Box colour: green known, amber unknown, red a presentation attack, grey deciding or too far."""
+    return {"known": KNOWN, "unknown": UNKNOWN, "spoof": SPOOF}.get(state, DECIDING)
 
 
 class VideoView(QWidget):
@@ -150,6 +151,8 @@ class VideoView(QWidget):
             return t.name or ""
         if t.state == "unknown":
             return self.tr("Unknown")
+        if t.state == "spoof":
+            return self.tr("Not live")
         if t.state == "deciding":
             return "…"
         return ""

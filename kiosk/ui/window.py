@@ -34,6 +34,7 @@ class KioskWindow(QWidget):
     close_requested = Signal()
     greeted = Signal(object)  # Greeting
     unknown_seen = Signal()
+    spoof_seen = Signal(object)  # SpoofFace: a presentation attack, no check-in
 
     def __init__(self, welcome_seconds: float = 3.0, allow_close: bool = True, title: str = "",
                  parent: QWidget | None = None) -> None:
@@ -50,6 +51,7 @@ class KioskWindow(QWidget):
         self.camera_stalled = False
         self._camera_status: CameraStatus | None = None
         self._people: int | None = None
+        self._liveness_note = ""
         self._results = 0
         self._rec_t0 = time.monotonic()
         self._rec_n = 0
@@ -165,14 +167,33 @@ class KioskWindow(QWidget):
             self.greetings.append(g)
             self.banner.show_greeting(g)
             self.greeted.emit(g)
+        for sf in result.spoofs:
+            self.banner.show_spoof()
+            self.spoof_seen.emit(sf)
         # Nobody enrolled: every face is unknown, and the setup hint says what to do instead.
-        if result.unknowns and not result.greetings and not self.banner.nobody_enrolled:
+        if result.unknowns and not result.greetings and not result.spoofs and not self.banner.nobody_enrolled:
             self.banner.show_unknown()
             self.unknown_seen.emit()
 
     def _on_people(self, n: int) -> None:
         self._people = n
         self.banner.set_nobody_enrolled(n == 0)
+        self._refresh_status()
+
+    def set_liveness(self, mode: str, missing: tuple[str, ...] = ()) -> None:
+        """Show the presentation-attack check in the status line (nothing when ``mode`` is off).
+
+        missing: network files not found at start (the motion cue then works alone): said on screen
+        so the site notices.
+        """
+        names = {"passive": self.tr("passive"), "strict": self.tr("strict")}
+        if mode not in names:
+            self._liveness_note = ""
+        elif missing:
+            self._liveness_note = self.tr("liveness check: {mode}, motion only ({files} missing)").format(
+                mode=names[mode], files=", ".join(missing))
+        else:
+            self._liveness_note = self.tr("liveness check: {mode}").format(mode=names[mode])
         self._refresh_status()
 
     # -- text ---------------------------------------------------------------------------------------
@@ -195,6 +216,8 @@ class KioskWindow(QWidget):
             parts.append(self.tr("recognition {fps:.0f} fps").format(fps=self.recognition_fps))
         if self._people is not None:
             parts.append(self.tr("people enrolled: {n}").format(n=self._people))
+        if self._liveness_note:
+            parts.append(self._liveness_note)
         return "   ·   ".join(parts)
 
     def _refresh_status(self) -> None:

@@ -3,42 +3,42 @@
 <context>
     <name />
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="134" />
+        <location filename="../../kiosk/ui/admin/common.py" line="135" />
         <source>First and last name</source>
         <translation>姓と名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="136" />
+        <location filename="../../kiosk/ui/admin/common.py" line="137" />
         <source>Employee number (optional)</source>
         <translation>社員番号（任意）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="140" />
+        <location filename="../../kiosk/ui/admin/common.py" line="141" />
         <source>The person agreed to be enrolled</source>
         <translation>本人が登録に同意しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="144" />
+        <location filename="../../kiosk/ui/admin/common.py" line="145" />
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="145" />
+        <location filename="../../kiosk/ui/admin/common.py" line="146" />
         <source>Employee no.</source>
         <translation>社員番号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="146" />
+        <location filename="../../kiosk/ui/admin/common.py" line="147" />
         <source>Group</source>
         <translation>グループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="147" />
+        <location filename="../../kiosk/ui/admin/common.py" line="148" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="149" />
+        <location filename="../../kiosk/ui/admin/common.py" line="150" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -46,22 +46,22 @@
 <context>
     <name>AddPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="48" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="47" />
         <source>Enroll with the camera</source>
         <translation>カメラで登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="50" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="49" />
         <source>Enroll one person from photos…</source>
         <translation>写真から1人を登録…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="51" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="50" />
         <source>Import a folder of people…</source>
         <translation>フォルダーから一括登録…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="55" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="54" />
         <source>Add people</source>
         <translation>人を追加</translation>
     </message>
@@ -69,68 +69,68 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="89" />
-        <location filename="../../kiosk/ui/admin/panel.py" line="104" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="90" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="105" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="97" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="98" />
         <source>No camera is connected to this screen.</source>
         <translation>この画面にはカメラが接続されていません。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="108" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="109" />
         <source>{name} ({role})</source>
         <translation>{name}（{role}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="110" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="111" />
         <source>Add people</source>
         <translation>人を追加</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="111" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="112" />
         <source>People</source>
         <translation>登録者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="112" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="113" />
         <source>Attendance</source>
         <translation>出退勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="113" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="114" />
         <source>Privacy</source>
         <translation>プライバシー</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="123" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="124" />
         <source>Change my PIN…</source>
         <translation>自分の PIN を変更…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="126" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="127" />
         <source>Back to the kiosk</source>
         <translation>受付画面に戻る</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="128" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="129" />
         <source>Close kiosk</source>
         <translation>キオスクを終了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="200" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="196" />
         <source>Photos of one person</source>
         <translation>1人分の写真</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="201" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="197" />
         <source>Images ({patterns})</source>
         <translation>画像 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="212" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="208" />
         <source>Folder with one sub-folder per person</source>
         <translation>1人1サブフォルダーのフォルダー</translation>
     </message>
@@ -138,17 +138,17 @@
 <context>
     <name>Attendance</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="175" />
+        <location filename="../../kiosk/ui/admin/people.py" line="172" />
         <source>check-in</source>
         <translation>チェックイン</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="176" />
+        <location filename="../../kiosk/ui/admin/people.py" line="173" />
         <source>in</source>
         <translation>出勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="177" />
+        <location filename="../../kiosk/ui/admin/people.py" line="174" />
         <source>out</source>
         <translation>退勤</translation>
     </message>
@@ -156,47 +156,52 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="87" />
+        <location filename="../../kiosk/ui/banner.py" line="88" />
         <source>Please look at the camera to check in</source>
         <translation>カメラを見てチェックインしてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="102" />
+        <location filename="../../kiosk/ui/banner.py" line="103" />
         <source>Nobody is enrolled yet</source>
         <translation>まだ誰も登録されていません</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="103" />
+        <location filename="../../kiosk/ui/banner.py" line="104" />
         <source>Administrator: to add people, press and hold the picture for {seconds} seconds or tap the top-left corner {taps} times</source>
         <translation>管理者の方へ：人を登録するには、映像を{seconds}秒間長押しするか、左上の隅を{taps}回タップしてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="113" />
+        <location filename="../../kiosk/ui/banner.py" line="114" />
         <source>Welcome, {name} — attendance could not be saved, please tell the front desk</source>
         <translation>ようこそ、{name} さん — 出席を記録できませんでした。受付にお知らせください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="117" />
+        <location filename="../../kiosk/ui/banner.py" line="118" />
         <source>Welcome, {name} — checked in {time}</source>
         <translation>ようこそ、{name} さん — {time} にチェックインしました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="119" />
+        <location filename="../../kiosk/ui/banner.py" line="120" />
         <source>Welcome, {name} — IN at {time}</source>
         <translation>ようこそ、{name} さん — {time} 入室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="121" />
+        <location filename="../../kiosk/ui/banner.py" line="122" />
         <source>Goodbye, {name} — OUT at {time}</source>
         <translation>お疲れさまでした、{name} さん — {time} 退室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="123" />
+        <location filename="../../kiosk/ui/banner.py" line="124" />
         <source>Welcome back, {name} — already checked in at {time}</source>
         <translation>おかえりなさい、{name} さん — {time} にチェックイン済みです</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/banner.py" line="132" />
+        <source>Please look at the camera yourself</source>
+        <translation>ご本人がカメラを見てください</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/banner.py" line="140" />
         <source>Not recognised — please see the front desk</source>
         <translation>認識できませんでした — 受付にお越しください</translation>
     </message>
@@ -204,37 +209,37 @@
 <context>
     <name>EditPersonDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="106" />
+        <location filename="../../kiosk/ui/admin/people.py" line="103" />
         <source>Edit person</source>
         <translation>登録者を編集</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="115" />
+        <location filename="../../kiosk/ui/admin/people.py" line="112" />
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="116" />
+        <location filename="../../kiosk/ui/admin/people.py" line="113" />
         <source>Employee no.</source>
         <translation>社員番号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="117" />
+        <location filename="../../kiosk/ui/admin/people.py" line="114" />
         <source>Group</source>
         <translation>グループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="118" />
+        <location filename="../../kiosk/ui/admin/people.py" line="115" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="120" />
+        <location filename="../../kiosk/ui/admin/people.py" line="117" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="133" />
+        <location filename="../../kiosk/ui/admin/people.py" line="130" />
         <source>A person needs a name.</source>
         <translation>氏名を入力してください。</translation>
     </message>
@@ -242,92 +247,92 @@
 <context>
     <name>EnrollDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="155" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="157" />
         <source>Enroll a new person</source>
         <translation>新しい人を登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="169" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="171" />
         <source>Tap to remove this shot</source>
         <translation>タップするとこの写真を削除します</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="173" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="175" />
         <source>Start over</source>
         <translation>やり直す</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="189" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="191" />
         <source>New person</source>
         <translation>新規登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="230" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="232" />
         <source>The face check failed: {error}</source>
         <translation>顔の確認に失敗しました: {error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="235" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="237" />
         <source>Look at the camera</source>
         <translation>カメラを見てください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="236" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
         <source>Only one person, please</source>
         <translation>1人ずつお願いします</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="237" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
         <source>Move closer</source>
         <translation>もう少し近づいてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
         <source>Face the camera</source>
         <translation>カメラの方を向いてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
         <source>Too dark</source>
         <translation>暗すぎます</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
         <source>Too bright</source>
         <translation>明るすぎます</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
         <source>Hold still</source>
         <translation>そのまま動かないでください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
         <source>That looks like someone else. Tap Start over to enroll another person</source>
         <translation>別の人のようです。別の人を登録するには「やり直す」をタップしてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
         <source>Good. Now turn your head slightly</source>
         <translation>いいですね。少しだけ顔の向きを変えてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="246" />
         <source>Got it!</source>
         <translation>撮影しました！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="247" />
         <source>All shots taken</source>
         <translation>撮影が完了しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="262" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="264" />
         <source>Shots: {n} of {max} (at least {min} needed)</source>
         <translation>撮影: {n} / {max}（{min} 枚以上必要）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="264" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="266" />
         <source>Shots: {n} of {max}. You can save now</source>
         <translation>撮影: {n} / {max}。保存できます</translation>
     </message>
@@ -423,32 +428,32 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="150" />
+        <location filename="../../kiosk/ui/admin/people.py" line="148" />
         <source>Attendance of {name}</source>
         <translation>{name} さんの出退勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="155" />
+        <location filename="../../kiosk/ui/admin/people.py" line="152" />
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="155" />
+        <location filename="../../kiosk/ui/admin/people.py" line="152" />
         <source>Event</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="155" />
+        <location filename="../../kiosk/ui/admin/people.py" line="152" />
         <source>Kiosk</source>
         <translation>端末</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="162" />
+        <location filename="../../kiosk/ui/admin/people.py" line="159" />
         <source>{name}: {n} event(s) in the last {days} days</source>
         <translation>{name}: 過去 {days} 日間で {n} 件</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="164" />
+        <location filename="../../kiosk/ui/admin/people.py" line="161" />
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
@@ -456,74 +461,74 @@
 <context>
     <name>ImportFolderDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="152" />
-        <location filename="../../kiosk/ui/admin/photos.py" line="176" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="155" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="179" />
         <source>Import a folder of people</source>
         <translation>フォルダーから一括登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="153" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="156" />
         <source>Each sub-folder of {folder} is one person, named after the sub-folder.</source>
         <translation>{folder} の各サブフォルダーが1人分で、サブフォルダー名が氏名になります。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="159" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="162" />
         <source>Also enroll faces that match someone already enrolled</source>
         <translation>登録済みの人と一致する顔も登録する</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="160" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="163" />
         <source>Everyone in these photos agreed to be enrolled</source>
         <translation>写真の全員が登録に同意しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="162" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="165" />
         <source>Group</source>
         <translation>グループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="167" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="170" />
         <source>Import</source>
         <translation>取り込む</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="169" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="172" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="208" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="211" />
         <source>Starting…</source>
         <translation>開始しています…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="215" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="218" />
         <source>{done} of {total}: {name}</source>
         <translation>{done} / {total}: {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="219" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="222" />
         <source>Imported {people} people with {templates} face shot(s); {skipped} photo(s) skipped.</source>
         <translation>{people} 人（顔写真 {templates} 枚）を登録しました。{skipped} 枚はスキップしました。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="222" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="225" />
         <source>Stopped.</source>
         <translation>中止しました。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="226" />
-        <location filename="../../kiosk/ui/admin/photos.py" line="230" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="229" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="233" />
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="229" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="232" />
         <source>The import failed: {error}</source>
         <translation>取り込みに失敗しました: {error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="241" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="244" />
         <source>Stopping after this person…</source>
         <translation>この人の処理が終わったら中止します…</translation>
     </message>
@@ -544,58 +549,78 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="41" />
-        <location filename="../../kiosk/ui/window.py" line="58" />
+        <location filename="../../kiosk/ui/window.py" line="42" />
+        <location filename="../../kiosk/ui/window.py" line="60" />
         <source>Face check-in</source>
         <translation>顔認証チェックイン</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="149" />
+        <location filename="../../kiosk/ui/window.py" line="151" />
         <source>Camera unavailable — reconnecting…</source>
         <translation>カメラを利用できません — 再接続中…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="183" />
+        <location filename="../../kiosk/ui/window.py" line="189" />
+        <source>passive</source>
+        <translation>パッシブ</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="189" />
+        <source>strict</source>
+        <translation>厳格</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="193" />
+        <source>liveness check: {mode}, motion only ({files} missing)</source>
+        <translation>なりすまし検知: {mode}、動きのみ（{files} がありません）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="196" />
+        <source>liveness check: {mode}</source>
+        <translation>なりすまし検知: {mode}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="204" />
         <source>● Camera not responding</source>
         <translation>● カメラが応答しません</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="186" />
+        <location filename="../../kiosk/ui/window.py" line="207" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● カメラを利用できません — {s:.0f} 秒後に再試行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="188" />
+        <location filename="../../kiosk/ui/window.py" line="209" />
         <source>● Camera live</source>
         <translation>● カメラ稼働中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="190" />
+        <location filename="../../kiosk/ui/window.py" line="211" />
         <source>● Video ended</source>
         <translation>● 動画が終了しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="192" />
+        <location filename="../../kiosk/ui/window.py" line="213" />
         <source>● Connecting to the camera…</source>
         <translation>● カメラに接続しています…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="194" />
+        <location filename="../../kiosk/ui/window.py" line="215" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="195" />
+        <location filename="../../kiosk/ui/window.py" line="216" />
         <source>recognition {fps:.0f} fps</source>
         <translation>認識 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="197" />
+        <location filename="../../kiosk/ui/window.py" line="218" />
         <source>people enrolled: {n}</source>
         <translation>登録人数: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="217" />
+        <location filename="../../kiosk/ui/window.py" line="240" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>カメラが応答しません — 映像を待っています…</translation>
     </message>
@@ -603,37 +628,37 @@
 <context>
     <name>PeopleModel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="53" />
+        <location filename="../../kiosk/ui/admin/people.py" line="50" />
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="53" />
+        <location filename="../../kiosk/ui/admin/people.py" line="50" />
         <source>Employee no.</source>
         <translation>社員番号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="53" />
+        <location filename="../../kiosk/ui/admin/people.py" line="50" />
         <source>Group</source>
         <translation>グループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="53" />
+        <location filename="../../kiosk/ui/admin/people.py" line="50" />
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="54" />
+        <location filename="../../kiosk/ui/admin/people.py" line="51" />
         <source>Face shots</source>
         <translation>顔写真</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="91" />
+        <location filename="../../kiosk/ui/admin/people.py" line="88" />
         <source>active</source>
         <translation>有効</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="91" />
+        <location filename="../../kiosk/ui/admin/people.py" line="88" />
         <source>inactive</source>
         <translation>無効</translation>
     </message>
@@ -641,75 +666,75 @@
 <context>
     <name>PeoplePage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="198" />
+        <location filename="../../kiosk/ui/admin/people.py" line="194" />
         <source>Search name, employee no. or group</source>
         <translation>氏名・社員番号・グループで検索</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="213" />
+        <location filename="../../kiosk/ui/admin/people.py" line="209" />
         <source>Edit…</source>
         <translation>編集…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="215" />
-        <location filename="../../kiosk/ui/admin/people.py" line="265" />
-        <location filename="../../kiosk/ui/admin/people.py" line="297" />
-        <location filename="../../kiosk/ui/admin/people.py" line="299" />
+        <location filename="../../kiosk/ui/admin/people.py" line="211" />
+        <location filename="../../kiosk/ui/admin/people.py" line="256" />
+        <location filename="../../kiosk/ui/admin/people.py" line="288" />
+        <location filename="../../kiosk/ui/admin/people.py" line="290" />
         <source>Deactivate</source>
         <translation>無効にする</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="217" />
+        <location filename="../../kiosk/ui/admin/people.py" line="213" />
         <source>Attendance…</source>
         <translation>出退勤…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="219" />
+        <location filename="../../kiosk/ui/admin/people.py" line="215" />
         <source>Delete…</source>
         <translation>削除…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="228" />
+        <location filename="../../kiosk/ui/admin/people.py" line="224" />
         <source>People</source>
         <translation>登録者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="245" />
+        <location filename="../../kiosk/ui/admin/people.py" line="236" />
         <source>{n} person(s)</source>
         <translation>{n} 人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="265" />
+        <location filename="../../kiosk/ui/admin/people.py" line="256" />
         <source>Activate</source>
         <translation>有効にする</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="270" />
+        <location filename="../../kiosk/ui/admin/people.py" line="261" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="273" />
+        <location filename="../../kiosk/ui/admin/people.py" line="264" />
         <source>Could not save</source>
         <translation>保存できませんでした</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="298" />
+        <location filename="../../kiosk/ui/admin/people.py" line="289" />
         <source>{name} will no longer be recognised. Their data is kept and you can activate them again later.</source>
         <translation>{name} さんは認識されなくなります。データは保持され、後で再び有効にできます。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="309" />
+        <location filename="../../kiosk/ui/admin/people.py" line="300" />
         <source>Delete person</source>
         <translation>登録者の削除</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="310" />
+        <location filename="../../kiosk/ui/admin/people.py" line="301" />
         <source>Delete {name}? Their {n} face shot(s) are erased for good. Attendance records keep the name for payroll.</source>
         <translation>{name} さんを削除しますか？顔写真 {n} 枚は完全に消去されます。給与計算のため出退勤記録には氏名が残ります。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="312" />
+        <location filename="../../kiosk/ui/admin/people.py" line="303" />
         <source>Delete</source>
         <translation>削除</translation>
     </message>
@@ -717,12 +742,12 @@
 <context>
     <name>PersonFormMixin</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="158" />
+        <location filename="../../kiosk/ui/admin/common.py" line="159" />
         <source>Enroll anyway</source>
         <translation>このまま登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="158" />
+        <location filename="../../kiosk/ui/admin/common.py" line="159" />
         <source>Go back</source>
         <translation>戻る</translation>
     </message>
@@ -730,27 +755,27 @@
 <context>
     <name>PhotoEnrollDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="58" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="59" />
         <source>Enroll from photos</source>
         <translation>写真から登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="73" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="74" />
         <source>New person from photos</source>
         <translation>写真から新規登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="77" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="78" />
         <source>Skipped photos</source>
         <translation>スキップした写真</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="89" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="90" />
         <source>Looking for the face in {n} photo(s)…</source>
         <translation>{n} 枚の写真から顔を探しています…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="118" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="119" />
         <source>Usable photos: {n}. Skipped: {skipped}.</source>
         <translation>使える写真: {n} 枚。スキップ: {skipped} 枚。</translation>
     </message>
@@ -846,79 +871,114 @@
 <context>
     <name>PrivacyPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="44" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
         <source> days</source>
         <translation> 日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="46" />
         <source>keep forever</source>
         <translation>無期限に保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="48" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="49" />
         <source>Save and apply</source>
         <translation>保存して適用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="53" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="54" />
         <source>Keep attendance for</source>
         <translation>出退勤の保存期間</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <source>as in the config file</source>
+        <translation>設定ファイルのとおり</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <source>off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="61" />
+        <source>passive: anti-spoofing networks</source>
+        <translation>パッシブ: なりすまし検知ネットワーク</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="62" />
+        <source>strict: networks and head motion</source>
+        <translation>厳格: ネットワークと頭の動き</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="65" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="70" />
+        <source>Photo and screen check</source>
+        <translation>写真・画面によるなりすまし検知</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="77" />
         <source>Unlock</source>
         <translation>ロック解除</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="73" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="90" />
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="76" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="93" />
         <source>Audit log</source>
         <translation>監査ログ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="80" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="97" />
         <source>Privacy</source>
         <translation>プライバシー</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="100" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="119" />
         <source>Admin accounts: {accounts}. Locked: {n}.</source>
         <translation>管理アカウント: {accounts}。ロック中: {n}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="126" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="145" />
         <source>Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).</source>
         <translation>{days} 日より古い出退勤記録は毎日削除されます。今回の削除: {n} 件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="129" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="148" />
         <source>Attendance is kept forever.</source>
         <translation>出退勤記録は無期限に保存されます。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="156" />
+        <source>Saved: every kiosk on this database uses it within a few seconds.</source>
+        <translation>保存しました。このデータベースのすべての端末で数秒以内に有効になります。</translation>
     </message>
 </context>
 <context>
@@ -1114,20 +1174,25 @@
 <context>
     <name>VideoView</name>
     <message>
-        <location filename="../../kiosk/ui/video_view.py" line="152" />
+        <location filename="../../kiosk/ui/video_view.py" line="153" />
         <source>Unknown</source>
         <translation>未登録</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/video_view.py" line="155" />
+        <source>Not live</source>
+        <translation>本人ではありません</translation>
     </message>
 </context>
 <context>
     <name>dialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="107" />
+        <location filename="../../kiosk/ui/admin/common.py" line="108" />
         <source>This face matches {name} ({similarity:.2f}). Enroll anyway?</source>
         <translation>この顔は {name} さん（{similarity:.2f}）と一致します。このまま登録しますか？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="109" />
+        <location filename="../../kiosk/ui/admin/common.py" line="110" />
         <source>Already enrolled?</source>
         <translation>登録済みではありませんか？</translation>
     </message>

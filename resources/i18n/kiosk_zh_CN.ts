@@ -3,42 +3,42 @@
 <context>
     <name />
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="134" />
+        <location filename="../../kiosk/ui/admin/common.py" line="135" />
         <source>First and last name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="136" />
+        <location filename="../../kiosk/ui/admin/common.py" line="137" />
         <source>Employee number (optional)</source>
         <translation>工号（可选）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="140" />
+        <location filename="../../kiosk/ui/admin/common.py" line="141" />
         <source>The person agreed to be enrolled</source>
         <translation>本人已同意登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="144" />
+        <location filename="../../kiosk/ui/admin/common.py" line="145" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="145" />
+        <location filename="../../kiosk/ui/admin/common.py" line="146" />
         <source>Employee no.</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="146" />
+        <location filename="../../kiosk/ui/admin/common.py" line="147" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="147" />
+        <location filename="../../kiosk/ui/admin/common.py" line="148" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="149" />
+        <location filename="../../kiosk/ui/admin/common.py" line="150" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -46,22 +46,22 @@
 <context>
     <name>AddPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="48" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="47" />
         <source>Enroll with the camera</source>
         <translation>用摄像头登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="50" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="49" />
         <source>Enroll one person from photos…</source>
         <translation>从照片登记一人…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="51" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="50" />
         <source>Import a folder of people…</source>
         <translation>从文件夹批量导入…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="55" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="54" />
         <source>Add people</source>
         <translation>添加人员</translation>
     </message>
@@ -69,68 +69,68 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="89" />
-        <location filename="../../kiosk/ui/admin/panel.py" line="104" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="90" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="105" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="97" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="98" />
         <source>No camera is connected to this screen.</source>
         <translation>此屏幕未连接摄像头。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="108" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="109" />
         <source>{name} ({role})</source>
         <translation>{name}（{role}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="110" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="111" />
         <source>Add people</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="111" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="112" />
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="112" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="113" />
         <source>Attendance</source>
         <translation>考勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="113" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="114" />
         <source>Privacy</source>
         <translation>隐私</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="123" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="124" />
         <source>Change my PIN…</source>
         <translation>更改我的 PIN…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="126" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="127" />
         <source>Back to the kiosk</source>
         <translation>返回签到屏幕</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="128" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="129" />
         <source>Close kiosk</source>
         <translation>关闭签到机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="200" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="196" />
         <source>Photos of one person</source>
         <translation>同一人的照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="201" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="197" />
         <source>Images ({patterns})</source>
         <translation>图片 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="212" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="208" />
         <source>Folder with one sub-folder per person</source>
         <translation>每人一个子文件夹的文件夹</translation>
     </message>
@@ -138,17 +138,17 @@
 <context>
     <name>Attendance</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="175" />
+        <location filename="../../kiosk/ui/admin/people.py" line="172" />
         <source>check-in</source>
         <translation>签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="176" />
+        <location filename="../../kiosk/ui/admin/people.py" line="173" />
         <source>in</source>
         <translation>上班</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="177" />
+        <location filename="../../kiosk/ui/admin/people.py" line="174" />
         <source>out</source>
         <translation>下班</translation>
     </message>
@@ -156,47 +156,52 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="87" />
+        <location filename="../../kiosk/ui/banner.py" line="88" />
         <source>Please look at the camera to check in</source>
         <translation>请看向摄像头签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="102" />
+        <location filename="../../kiosk/ui/banner.py" line="103" />
         <source>Nobody is enrolled yet</source>
         <translation>尚未登记任何人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="103" />
+        <location filename="../../kiosk/ui/banner.py" line="104" />
         <source>Administrator: to add people, press and hold the picture for {seconds} seconds or tap the top-left corner {taps} times</source>
         <translation>管理员：如需添加人员，请长按画面{seconds}秒，或连续点击左上角{taps}次</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="113" />
+        <location filename="../../kiosk/ui/banner.py" line="114" />
         <source>Welcome, {name} — attendance could not be saved, please tell the front desk</source>
         <translation>欢迎，{name} — 考勤未能保存，请告知前台</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="117" />
+        <location filename="../../kiosk/ui/banner.py" line="118" />
         <source>Welcome, {name} — checked in {time}</source>
         <translation>欢迎，{name} — {time} 已签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="119" />
+        <location filename="../../kiosk/ui/banner.py" line="120" />
         <source>Welcome, {name} — IN at {time}</source>
         <translation>欢迎，{name} — {time} 进入</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="121" />
+        <location filename="../../kiosk/ui/banner.py" line="122" />
         <source>Goodbye, {name} — OUT at {time}</source>
         <translation>再见，{name} — {time} 离开</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/banner.py" line="123" />
+        <location filename="../../kiosk/ui/banner.py" line="124" />
         <source>Welcome back, {name} — already checked in at {time}</source>
         <translation>欢迎回来，{name} — 已于 {time} 签到</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/banner.py" line="132" />
+        <source>Please look at the camera yourself</source>
+        <translation>请本人看向摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/banner.py" line="140" />
         <source>Not recognised — please see the front desk</source>
         <translation>未能识别 — 请到前台登记</translation>
     </message>
@@ -204,37 +209,37 @@
 <context>
     <name>EditPersonDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="106" />
+        <location filename="../../kiosk/ui/admin/people.py" line="103" />
         <source>Edit person</source>
         <translation>编辑人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="115" />
+        <location filename="../../kiosk/ui/admin/people.py" line="112" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="116" />
+        <location filename="../../kiosk/ui/admin/people.py" line="113" />
         <source>Employee no.</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="117" />
+        <location filename="../../kiosk/ui/admin/people.py" line="114" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="118" />
+        <location filename="../../kiosk/ui/admin/people.py" line="115" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="120" />
+        <location filename="../../kiosk/ui/admin/people.py" line="117" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="133" />
+        <location filename="../../kiosk/ui/admin/people.py" line="130" />
         <source>A person needs a name.</source>
         <translation>请填写姓名。</translation>
     </message>
@@ -242,92 +247,92 @@
 <context>
     <name>EnrollDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="155" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="157" />
         <source>Enroll a new person</source>
         <translation>登记新人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="169" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="171" />
         <source>Tap to remove this shot</source>
         <translation>点按可删除此照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="173" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="175" />
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="189" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="191" />
         <source>New person</source>
         <translation>新人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="230" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="232" />
         <source>The face check failed: {error}</source>
         <translation>人脸检查失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="235" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="237" />
         <source>Look at the camera</source>
         <translation>请看摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="236" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
         <source>Only one person, please</source>
         <translation>请一次一人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="237" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
         <source>Move closer</source>
         <translation>请再靠近一些</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
         <source>Face the camera</source>
         <translation>请正对摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
         <source>Too dark</source>
         <translation>太暗了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
         <source>Too bright</source>
         <translation>太亮了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
         <source>Hold still</source>
         <translation>请保持不动</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
         <source>That looks like someone else. Tap Start over to enroll another person</source>
         <translation>看起来是另一个人。要登记其他人，请点按“重新开始”</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
         <source>Good. Now turn your head slightly</source>
         <translation>很好。请稍微转一下头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="246" />
         <source>Got it!</source>
         <translation>拍好了！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="247" />
         <source>All shots taken</source>
         <translation>照片已拍完</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="262" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="264" />
         <source>Shots: {n} of {max} (at least {min} needed)</source>
         <translation>已拍：{n} / {max}（至少需要 {min} 张）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="264" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="266" />
         <source>Shots: {n} of {max}. You can save now</source>
         <translation>已拍：{n} / {max}。现在可以保存</translation>
     </message>
@@ -423,32 +428,32 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="150" />
+        <location filename="../../kiosk/ui/admin/people.py" line="148" />
         <source>Attendance of {name}</source>
         <translation>{name} 的考勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="155" />
+        <location filename="../../kiosk/ui/admin/people.py" line="152" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="155" />
+        <location filename="../../kiosk/ui/admin/people.py" line="152" />
         <source>Event</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="155" />
+        <location filename="../../kiosk/ui/admin/people.py" line="152" />
         <source>Kiosk</source>
         <translation>签到机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="162" />
+        <location filename="../../kiosk/ui/admin/people.py" line="159" />
         <source>{name}: {n} event(s) in the last {days} days</source>
         <translation>{name}：最近 {days} 天共 {n} 条记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="164" />
+        <location filename="../../kiosk/ui/admin/people.py" line="161" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -456,74 +461,74 @@
 <context>
     <name>ImportFolderDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="152" />
-        <location filename="../../kiosk/ui/admin/photos.py" line="176" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="155" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="179" />
         <source>Import a folder of people</source>
         <translation>从文件夹批量导入</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="153" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="156" />
         <source>Each sub-folder of {folder} is one person, named after the sub-folder.</source>
         <translation>{folder} 中的每个子文件夹代表一人，以子文件夹名作为姓名。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="159" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="162" />
         <source>Also enroll faces that match someone already enrolled</source>
         <translation>与已登记人员匹配的人脸也登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="160" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="163" />
         <source>Everyone in these photos agreed to be enrolled</source>
         <translation>照片中的所有人均已同意登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="162" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="165" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="167" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="170" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="169" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="172" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="208" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="211" />
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="215" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="218" />
         <source>{done} of {total}: {name}</source>
         <translation>{done} / {total}：{name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="219" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="222" />
         <source>Imported {people} people with {templates} face shot(s); {skipped} photo(s) skipped.</source>
         <translation>已导入 {people} 人（人脸照片 {templates} 张）；跳过 {skipped} 张照片。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="222" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="225" />
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="226" />
-        <location filename="../../kiosk/ui/admin/photos.py" line="230" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="229" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="233" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="229" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="232" />
         <source>The import failed: {error}</source>
         <translation>导入失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="241" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="244" />
         <source>Stopping after this person…</source>
         <translation>处理完此人后停止…</translation>
     </message>
@@ -544,58 +549,78 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="41" />
-        <location filename="../../kiosk/ui/window.py" line="58" />
+        <location filename="../../kiosk/ui/window.py" line="42" />
+        <location filename="../../kiosk/ui/window.py" line="60" />
         <source>Face check-in</source>
         <translation>人脸签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="149" />
+        <location filename="../../kiosk/ui/window.py" line="151" />
         <source>Camera unavailable — reconnecting…</source>
         <translation>摄像头不可用 — 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="183" />
+        <location filename="../../kiosk/ui/window.py" line="189" />
+        <source>passive</source>
+        <translation>被动</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="189" />
+        <source>strict</source>
+        <translation>严格</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="193" />
+        <source>liveness check: {mode}, motion only ({files} missing)</source>
+        <translation>活体检测：{mode}，仅动作检测（缺少 {files}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="196" />
+        <source>liveness check: {mode}</source>
+        <translation>活体检测：{mode}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="204" />
         <source>● Camera not responding</source>
         <translation>● 摄像头无响应</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="186" />
+        <location filename="../../kiosk/ui/window.py" line="207" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● 摄像头不可用 — {s:.0f} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="188" />
+        <location filename="../../kiosk/ui/window.py" line="209" />
         <source>● Camera live</source>
         <translation>● 摄像头已连接</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="190" />
+        <location filename="../../kiosk/ui/window.py" line="211" />
         <source>● Video ended</source>
         <translation>● 视频已结束</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="192" />
+        <location filename="../../kiosk/ui/window.py" line="213" />
         <source>● Connecting to the camera…</source>
         <translation>● 正在连接摄像头…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="194" />
+        <location filename="../../kiosk/ui/window.py" line="215" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="195" />
+        <location filename="../../kiosk/ui/window.py" line="216" />
         <source>recognition {fps:.0f} fps</source>
         <translation>识别 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="197" />
+        <location filename="../../kiosk/ui/window.py" line="218" />
         <source>people enrolled: {n}</source>
         <translation>已登记人数：{n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="217" />
+        <location filename="../../kiosk/ui/window.py" line="240" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>摄像头无响应 — 正在等待画面…</translation>
     </message>
@@ -603,37 +628,37 @@
 <context>
     <name>PeopleModel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="53" />
+        <location filename="../../kiosk/ui/admin/people.py" line="50" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="53" />
+        <location filename="../../kiosk/ui/admin/people.py" line="50" />
         <source>Employee no.</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="53" />
+        <location filename="../../kiosk/ui/admin/people.py" line="50" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="53" />
+        <location filename="../../kiosk/ui/admin/people.py" line="50" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="54" />
+        <location filename="../../kiosk/ui/admin/people.py" line="51" />
         <source>Face shots</source>
         <translation>人脸照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="91" />
+        <location filename="../../kiosk/ui/admin/people.py" line="88" />
         <source>active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="91" />
+        <location filename="../../kiosk/ui/admin/people.py" line="88" />
         <source>inactive</source>
         <translation>停用</translation>
     </message>
@@ -641,75 +666,75 @@
 <context>
     <name>PeoplePage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="198" />
+        <location filename="../../kiosk/ui/admin/people.py" line="194" />
         <source>Search name, employee no. or group</source>
         <translation>按姓名、工号或组别搜索</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="213" />
+        <location filename="../../kiosk/ui/admin/people.py" line="209" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="215" />
-        <location filename="../../kiosk/ui/admin/people.py" line="265" />
-        <location filename="../../kiosk/ui/admin/people.py" line="297" />
-        <location filename="../../kiosk/ui/admin/people.py" line="299" />
+        <location filename="../../kiosk/ui/admin/people.py" line="211" />
+        <location filename="../../kiosk/ui/admin/people.py" line="256" />
+        <location filename="../../kiosk/ui/admin/people.py" line="288" />
+        <location filename="../../kiosk/ui/admin/people.py" line="290" />
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="217" />
+        <location filename="../../kiosk/ui/admin/people.py" line="213" />
         <source>Attendance…</source>
         <translation>考勤…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="219" />
+        <location filename="../../kiosk/ui/admin/people.py" line="215" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="228" />
+        <location filename="../../kiosk/ui/admin/people.py" line="224" />
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="245" />
+        <location filename="../../kiosk/ui/admin/people.py" line="236" />
         <source>{n} person(s)</source>
         <translation>{n} 人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="265" />
+        <location filename="../../kiosk/ui/admin/people.py" line="256" />
         <source>Activate</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="270" />
+        <location filename="../../kiosk/ui/admin/people.py" line="261" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="273" />
+        <location filename="../../kiosk/ui/admin/people.py" line="264" />
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="298" />
+        <location filename="../../kiosk/ui/admin/people.py" line="289" />
         <source>{name} will no longer be recognised. Their data is kept and you can activate them again later.</source>
         <translation>{name} 将不再被识别。数据会保留，之后可以重新启用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="309" />
+        <location filename="../../kiosk/ui/admin/people.py" line="300" />
         <source>Delete person</source>
         <translation>删除人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="310" />
+        <location filename="../../kiosk/ui/admin/people.py" line="301" />
         <source>Delete {name}? Their {n} face shot(s) are erased for good. Attendance records keep the name for payroll.</source>
         <translation>删除 {name}？其 {n} 张人脸照片将被永久清除。考勤记录会保留姓名以便核算工资。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/people.py" line="312" />
+        <location filename="../../kiosk/ui/admin/people.py" line="303" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -717,12 +742,12 @@
 <context>
     <name>PersonFormMixin</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="158" />
+        <location filename="../../kiosk/ui/admin/common.py" line="159" />
         <source>Enroll anyway</source>
         <translation>仍然登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="158" />
+        <location filename="../../kiosk/ui/admin/common.py" line="159" />
         <source>Go back</source>
         <translation>返回</translation>
     </message>
@@ -730,27 +755,27 @@
 <context>
     <name>PhotoEnrollDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="58" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="59" />
         <source>Enroll from photos</source>
         <translation>从照片登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="73" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="74" />
         <source>New person from photos</source>
         <translation>从照片登记新人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="77" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="78" />
         <source>Skipped photos</source>
         <translation>已跳过的照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="89" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="90" />
         <source>Looking for the face in {n} photo(s)…</source>
         <translation>正在 {n} 张照片中查找人脸…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/photos.py" line="118" />
+        <location filename="../../kiosk/ui/admin/photos.py" line="119" />
         <source>Usable photos: {n}. Skipped: {skipped}.</source>
         <translation>可用照片：{n} 张。跳过：{skipped} 张。</translation>
     </message>
@@ -846,79 +871,114 @@
 <context>
     <name>PrivacyPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="44" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="46" />
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="48" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="49" />
         <source>Save and apply</source>
         <translation>保存并应用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="53" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="54" />
         <source>Keep attendance for</source>
         <translation>考勤保留期限</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <source>as in the config file</source>
+        <translation>按配置文件</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="61" />
+        <source>passive: anti-spoofing networks</source>
+        <translation>被动：防伪神经网络</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="62" />
+        <source>strict: networks and head motion</source>
+        <translation>严格：神经网络和头部动作</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="65" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="70" />
+        <source>Photo and screen check</source>
+        <translation>照片和屏幕防伪检测</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="77" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="73" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="90" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="76" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="93" />
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="80" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="97" />
         <source>Privacy</source>
         <translation>隐私</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="100" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="119" />
         <source>Admin accounts: {accounts}. Locked: {n}.</source>
         <translation>管理账户：{accounts}。已锁定：{n}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="126" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="145" />
         <source>Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).</source>
         <translation>超过 {days} 天的考勤记录每天删除。本次删除：{n} 条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="129" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="148" />
         <source>Attendance is kept forever.</source>
         <translation>考勤记录将永久保留。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/privacy.py" line="156" />
+        <source>Saved: every kiosk on this database uses it within a few seconds.</source>
+        <translation>已保存：使用此数据库的所有终端将在几秒内生效。</translation>
     </message>
 </context>
 <context>
@@ -1114,20 +1174,25 @@
 <context>
     <name>VideoView</name>
     <message>
-        <location filename="../../kiosk/ui/video_view.py" line="152" />
+        <location filename="../../kiosk/ui/video_view.py" line="153" />
         <source>Unknown</source>
         <translation>未登记</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/video_view.py" line="155" />
+        <source>Not live</source>
+        <translation>非真人</translation>
     </message>
 </context>
 <context>
     <name>dialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="107" />
+        <location filename="../../kiosk/ui/admin/common.py" line="108" />
         <source>This face matches {name} ({similarity:.2f}). Enroll anyway?</source>
         <translation>此人脸与 {name}（{similarity:.2f}）匹配。仍要登记吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="109" />
+        <location filename="../../kiosk/ui/admin/common.py" line="110" />
         <source>Already enrolled?</source>
         <translation>是否已登记？</translation>
     </message>

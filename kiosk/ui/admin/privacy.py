@@ -1,5 +1,5 @@
-"""Privacy: how long attendance is kept, the admin accounts (unlock a locked one), and the audit log of admin
-actions (each entry names its account)."""
+"""Privacy: how long attendance is kept, the presentation-attack check, the admin accounts (unlock a
+locked one), and the audit log of admin actions (each entry names its account)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.admin.accounts import AccountError, Accounts
+from kiosk.admin.liveness import liveness_setting, set_liveness_mode
 from kiosk.admin.retention import apply_retention, retention_days, set_retention_days
 from kiosk.store import AuditEntry, Store
 from kiosk.ui.admin.common import role_text, set_role
@@ -54,6 +55,22 @@ class PrivacyPage(QWidget):
         keep.addWidget(self.days)
         keep.addWidget(self.apply_button)
         keep.addStretch(1)
+        # The presentation-attack check of every kiosk on this database ("" = each kiosk's config file).
+        self.liveness = QComboBox(self)
+        for mode, text in (("", self.tr("as in the config file")), ("off", self.tr("off")),
+                           ("passive", self.tr("passive: anti-spoofing networks")),
+                           ("strict", self.tr("strict: networks and head motion"))):
+            self.liveness.addItem(text, mode)
+        self.liveness.setCurrentIndex(max(0, self.liveness.findData(liveness_setting(store))))
+        self.liveness_button = QPushButton(self.tr("Save"), self)
+        self.liveness_button.clicked.connect(self.save_liveness)
+        self.liveness_message = QLabel(self)
+        self.liveness_message.setWordWrap(True)
+        spoof = QHBoxLayout()
+        spoof.addWidget(QLabel(self.tr("Photo and screen check"), self))
+        spoof.addWidget(self.liveness)
+        spoof.addWidget(self.liveness_button)
+        spoof.addStretch(1)
         self.accounts_label = QLabel(self)
         self.accounts_label.setWordWrap(True)
         self.locked_combo = QComboBox(self)
@@ -80,6 +97,8 @@ class PrivacyPage(QWidget):
         layout.addWidget(set_role(QLabel(self.tr("Privacy"), self), "title"))
         layout.addLayout(keep)
         layout.addWidget(self.retention_message)
+        layout.addLayout(spoof)
+        layout.addWidget(self.liveness_message)
         if accounts is not None:
             layout.addWidget(self.accounts_label)
             layout.addLayout(unlock_row)
@@ -129,6 +148,14 @@ class PrivacyPage(QWidget):
             self.retention_message.setText(self.tr("Attendance is kept forever."))
         self.refresh_audit()
         return n
+
+    def save_liveness(self) -> str:
+        """Store the chosen presentation-attack check (audited); the kiosks follow within seconds."""
+        mode = str(self.liveness.currentData() or "")
+        set_liveness_mode(self.store, mode, actor=self.actor)
+        self.liveness_message.setText(self.tr("Saved: every kiosk on this database uses it within a few seconds."))
+        self.refresh_audit()
+        return mode
 
     def refresh_audit(self) -> None:
         """Reload the latest 500 audit entries."""
