@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kiosk.attendance.session import KioskSession
     from kiosk.enrollment import Enroller
     from kiosk.gallery import FeedFollower, Gallery
+    from kiosk.outputs import DeliveryWorker
     from kiosk.reembed import ReembedProgress, ReembedResult
     from kiosk.store import Store
     from kiosk.vision.pipeline import FacePipeline
@@ -267,13 +268,32 @@ class AppContext:
         """The store, the ready gallery and a recognizer recording attendance as the config says
         (the window and ``kiosk run``). The context still owns the store and gallery (``close()``)."""
         from kiosk.attendance.session import open_session
+        from kiosk.outputs import routes
 
         pipeline = self.pipeline  # load models first: onnxruntime must be imported before usearch
+        outputs = self.config.outputs
         return open_session(pipeline, self.store, self.gallery, self.config.attendance, self.config.recognition,
-                            self.follow_changes())
+                            self.follow_changes(), outbox=routes(outputs),
+                            on_recorded=self.delivery.notify if outputs else None)
+
+    @property
+    def kiosk_id(self) -> str:
+        """This kiosk's name in events and outbox messages ([attendance] kiosk_id, else the host name)."""
+        from kiosk.attendance.policy import default_kiosk_id
+
+        return default_kiosk_id(self.config.attendance.kiosk_id)
+
+    @cached_property
+    def delivery(self) -> DeliveryWorker:
+        """The started delivery worker of this kiosk's [[outputs]] (the window and ``kiosk run``)."""
+        from kiosk.outputs import start_worker
+
+        return start_worker(self.store.outbox, self.kiosk_id, self.config.outputs)
 
     def close(self) -> None:
         """Stop following the change feed, flush the gallery and release the database."""
+        if "delivery" in self.__dict__:
+            self.delivery.stop()  # what is still pending stays in the outbox for the next start
         if "gallery_follower" in self.__dict__:
             self.gallery_follower.stop()
         if "gallery" in self.__dict__:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from kiosk.store import OutboxRoute
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,8 @@ class EventStore(Protocol):
     """The store call attendance needs (implemented by kiosk.store.Store)."""
 
     def decide_and_record(self, person_id: int, kiosk_id: str, decide: Callable[[EventLike | None], str | None],
-                          ts: datetime, similarity: float | None) -> RecordLike: ...
+                          ts: datetime, similarity: float | None,
+                          outbox: Sequence[OutboxRoute] = ()) -> RecordLike: ...
 
 
 def _aware(ts: datetime) -> datetime:
@@ -138,11 +142,16 @@ class AttendanceRecorder:
     """Applies the policy against the store and writes the event."""
 
     def __init__(self, store: EventStore, policy: AttendancePolicy, kiosk_id: str,
-                 clock: Callable[[], datetime] = local_now) -> None:
+                 clock: Callable[[], datetime] = local_now, outbox: Sequence[OutboxRoute] = (),
+                 on_recorded: Callable[[], None] | None = None) -> None:
+        """``outbox``: the output targets whose messages are written with each event (same transaction);
+        ``on_recorded``: called after an event with messages committed (wakes the delivery worker)."""
         self.store = store
         self.policy = policy
         self.kiosk_id = kiosk_id
         self.clock = clock
+        self.outbox = tuple(outbox)
+        self.on_recorded = on_recorded
 
     def record(self, person_id: int, similarity: float, now: datetime | None = None) -> Outcome:
         """Record a recognition of ``person_id`` if the policy counts it; never raises for a database error.
@@ -155,7 +164,7 @@ class AttendanceRecorder:
         policy = self.policy
         try:
             res = self.store.decide_and_record(person_id, self.kiosk_id, lambda last: policy.decide(last, now),
-                                               now, float(similarity))
+                                               now, float(similarity), self.outbox)
         except Exception as exc:  # the database is down or locked: greet, say so, keep running
             log.exception("could not record attendance for person %s", person_id)
             return Outcome(None, now, error=str(exc) or type(exc).__name__)
@@ -167,4 +176,6 @@ class AttendanceRecorder:
             return Outcome(None, now, prev_kind, prev_ts, error=res.reason or "refused", refused=True)
         if not res.recorded:
             return Outcome(None, now, prev_kind, prev_ts)
+        if self.outbox and self.on_recorded is not None:
+            self.on_recorded()  # committed: the worker may send now (it never runs on this thread)
         return Outcome(res.kind, now, prev_kind, prev_ts, res.event_id)
