@@ -464,3 +464,10 @@ def test_mqtt_last_will_marks_a_vanished_kiosk_offline() -> None:
         time.sleep(0.05)
     sub.loop_stop()  # type: ignore[attr-defined]
     sub.disconnect()  # type: ignore[attr-defined]
+
+
+def test_bench_events_measures_latency_and_loses_nothing_in_an_outage(capsys) -> None:
+    assert main(["bench", "events", "--events", "20", "--down-s", "1", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["latency_ms"]["received"] == 20 and doc["latency_ms"]["p50"] > 0
+    assert doc["outage"] == {**doc["outage"], "events": 20, "lost": 0, "duplicated": 0, "in_order": True}
