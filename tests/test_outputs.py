@@ -255,6 +255,12 @@ def test_dead_letters_are_listed_and_retried_by_the_cli(tmp_path: Path, capsys) 
         (dead,) = doc["messages"]
         assert doc["counts"]["dead"] == 1 and dead["attempts"] == 2 and dead["target"] == "hr"
         assert dead["last_error"] and dead["payload"]["name"] == "Lin"
+        from kiosk.context import AppContext, Overrides
+        from kiosk.doctor import DoctorOptions, check_outputs
+
+        doctor = check_outputs(AppContext(Overrides(home=str(home))), DoctorOptions())
+        assert doctor.status == "warn" and "1 dead" in doctor.detail and "kiosk events retry" in doctor.fix
+        assert doctor.data["dead_letters"][0]["event_id"] == dead["event_id"]
         # The receiver comes back; `kiosk events retry` sends the dead letter again via the running worker.
         rx.start()
         assert main(["--home", str(home), "events", "retry", "--json"]) == 0

@@ -119,6 +119,13 @@ class Outbox:
             m = s.scalars(q).first()
             return None if m is None else _item(m)
 
+    def oldest_pending(self) -> OutboxItem | None:
+        """The oldest message not yet delivered, of any kiosk and target (the doctor's "stuck" check)."""
+        with self._tx() as s:
+            m = s.scalars(select(OutboxMessage).where(OutboxMessage.state == "pending")
+                          .order_by(OutboxMessage.id).limit(1)).first()
+            return None if m is None else _item(m)
+
     def mark_delivered(self, message_id: int) -> None:
         """The target acknowledged the message."""
         with self._tx() as s:
