@@ -477,3 +477,35 @@ def test_bench_events_measures_latency_and_loses_nothing_in_an_outage(capsys) ->
     doc = json.loads(capsys.readouterr().out)
     assert doc["latency_ms"]["received"] == 20 and doc["latency_ms"]["p50"] > 0
     assert doc["outage"] == {**doc["outage"], "events": 20, "lost": 0, "duplicated": 0, "in_order": True}
+
+
+# ---------------------------------------------------------------- the window and the admin panel
+
+def test_admin_outputs_page_lists_dead_letters_and_sends_them_again(qtbot, store: Store) -> None:
+    from kiosk.ui.admin.outputs import OutputsPage
+
+    outs = _outputs(_webhook("http://127.0.0.1:9/x"))
+    pid = store.add_person("Lin")
+    _record(store, pid, outs)
+    (m,) = store.outbox.list()
+    store.outbox.mark_failed(m.id, "HTTP 500 from http://127.0.0.1:9/x", None)
+    page = OutputsPage(store)
+    qtbot.addWidget(page)
+    assert "1 not delivered" in page.title.text() and page.retry_button.isEnabled()
+    assert [page.table.item(0, c).text() for c in (1, 2, 3, 4)] == ["hr", "checkin", "Lin",
+                                                                    "HTTP 500 from http://127.0.0.1:9/x"]
+    assert page.retry() == 1
+    assert store.outbox.counts()["pending"] == 1 and page.table.rowCount() == 0 and not page.retry_button.isEnabled()
+    assert store.audit_log(5)[0].action == "outbox_retry"
+
+
+def test_window_status_line_shows_a_failing_output(qtbot) -> None:
+    from kiosk.outputs import TargetStatus
+    from kiosk.ui.window import KioskWindow
+
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    assert "output" not in window.status_text()
+    window.output_status = lambda: [TargetStatus("door", False, "could not open port /dev/ttyUSB0"),
+                                    TargetStatus("hr", True)]
+    assert "output door failing: could not open port /dev/ttyUSB0" in window.status_text()

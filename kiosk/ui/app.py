@@ -33,6 +33,8 @@ def create_kiosk(ctx: AppContext, session: KioskSession, frame_source: FrameSour
                                changes=session.follower)
     camera = CameraThread(frame_source, pace=pace, at_end=at_end, frame_sink=runner.submit, parent=window)
     window.attach(camera, runner)
+    if ctx.config.outputs:
+        window.output_status = ctx.delivery.status  # read on the window's 1 s tick; sending is on its own threads
     window.admin = AdminController(ctx, window)  # long press / hot corner -> PIN -> admin panel; closing
     return window
 

@@ -28,6 +28,7 @@ from kiosk.store import Store
 from kiosk.ui.admin.attendance import TodayPage
 from kiosk.ui.admin.common import TOUCH_STYLE, set_role
 from kiosk.ui.admin.enroll_dialog import EnrollDialog
+from kiosk.ui.admin.outputs import OutputsPage
 from kiosk.ui.admin.people import PeoplePage
 from kiosk.ui.admin.photos import ImportFolderDialog, PhotoEnrollDialog
 from kiosk.ui.admin.privacy import PrivacyPage
@@ -93,6 +94,7 @@ class AdminPanel(QDialog):
         self.people_page = PeoplePage(store, enroller_factory, actor, self)
         self.today_page = TodayPage(store, actor, self)
         self.privacy_page = PrivacyPage(store, auth, default_retention, actor, self)
+        self.outputs_page = OutputsPage(store, actor, self)
         self.pages = QStackedWidget(self)
         nav = QVBoxLayout()
         nav.addWidget(set_role(QLabel(self.tr("Admin"), self), "title"))
@@ -101,7 +103,8 @@ class AdminPanel(QDialog):
         for key, label, page in (("add", self.tr("Add people"), self.add_page),
                                  ("people", self.tr("People"), self.people_page),
                                  ("today", self.tr("Attendance"), self.today_page),
-                                 ("privacy", self.tr("Privacy"), self.privacy_page)):
+                                 ("privacy", self.tr("Privacy"), self.privacy_page),
+                                 ("outputs", self.tr("Outputs"), self.outputs_page)):
             b = set_role(QPushButton(label, self), "nav")
             b.setCheckable(True)
             b.clicked.connect(lambda _=False, p=page: self.pages.setCurrentWidget(p))
