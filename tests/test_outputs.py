@@ -509,3 +509,20 @@ def test_window_status_line_shows_a_failing_output(qtbot) -> None:
     window.output_status = lambda: [TargetStatus("door", False, "could not open port /dev/ttyUSB0"),
                                     TargetStatus("hr", True)]
     assert "output door failing: could not open port /dev/ttyUSB0" in window.status_text()
+
+
+def test_unknown_and_spoof_alerts_go_only_to_outputs_that_list_them(store: Store) -> None:
+    from kiosk.attendance.policy import AttendancePolicy, AttendanceRecorder
+
+    outs = _outputs(_webhook("http://127.0.0.1:9/x", kinds=["unknown", "spoof"]),
+                    {"name": "door", "type": "relay", "relay": "http", "url": "http://127.0.0.1:9/r"})
+    woken = []
+    rec = AttendanceRecorder(store, AttendancePolicy("daily"), "k1", outbox=routes(outs),
+                             on_recorded=lambda: woken.append(1))
+    assert rec.alert("unknown", T0) == 1 and rec.alert("spoof", T0) == 1 and woken == [1, 1]
+    msgs = sorted(store.outbox.list(), key=lambda m: m.id)
+    assert [(m.target, m.kind, m.payload["person_id"], m.payload["kiosk_id"]) for m in msgs] == [
+        ("hr", "unknown", None, "k1"), ("hr", "spoof", None, "k1")]
+    assert store.last_event(1) is None  # alerts are not attendance
+    quiet = AttendanceRecorder(store, AttendancePolicy("daily"), "k1", outbox=routes(outs[1:]))
+    assert quiet.alert("unknown", T0) == 0 and len(store.outbox.list()) == 2

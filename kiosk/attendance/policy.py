@@ -153,6 +153,24 @@ class AttendanceRecorder:
         self.outbox = tuple(outbox)
         self.on_recorded = on_recorded
 
+    def alert(self, kind: str, now: datetime | None = None, similarity: float | None = None) -> int:
+        """Tell the outputs that want ``kind`` alerts (``unknown`` stranger at the kiosk, ``spoof`` from the
+        liveness check): outbox messages only, no attendance row. Returns how many; never raises."""
+        if not any(kind in r.kinds for r in self.outbox):
+            return 0  # the common case: nobody listens, so no database write on the recognition thread
+        from kiosk.store.outbox import event_payload, new_event_id
+
+        now = now or self.clock()
+        try:
+            n = self.store.outbox.enqueue(self.outbox, event_payload(  # type: ignore[attr-defined]
+                new_event_id(), kind, None, None, "", None, self.kiosk_id, now, similarity))
+        except Exception:
+            log.exception("could not queue the %s alert for the outputs", kind)
+            return 0
+        if n and self.on_recorded is not None:
+            self.on_recorded()
+        return int(n)
+
     def record(self, person_id: int, similarity: float, now: datetime | None = None) -> Outcome:
         """Record a recognition of ``person_id`` if the policy counts it; never raises for a database error.
 

@@ -224,6 +224,8 @@ class FrameRecognizer:
                     and rule.met(t.facing_since, video_time_s)):
                 t.unknown_reported = True
                 unknowns.append(UnknownFace(t.id, frame_index, video_time_s))
+                if self.recorder is not None:
+                    self.recorder.alert("unknown")  # only writes when an output listens for "unknown"
         views = tuple(self._view(t, names_now) for t in self.tracker.tracks)
         return FrameResult(frame_index, video_time_s, views, tuple(greetings), tuple(unknowns),
                            (time.perf_counter() - t0) * 1000.0, len(due))
