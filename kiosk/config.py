@@ -80,7 +80,7 @@ class DatabaseConfig:
 
 
 OUTPUT_TYPES = ("webhook", "mqtt", "relay")
-EVENT_KINDS = ("checkin", "in", "out", "unknown", "spoof", "test")
+EVENT_KINDS = ("checkin", "in", "out", "recognised", "unknown", "spoof", "test")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +99,7 @@ class OutputConfig:
     type: str = ""
     kinds: tuple[str, ...] = ("checkin", "in", "out")
     groups: tuple[str, ...] = ()
+    hours: str = ""  # "07:00-19:00": only events at these local times ("" = always; "22:00-06:00" wraps)
     max_attempts: int = 10
     backoff_s: float = 1.0
     backoff_max_s: float = 300.0
@@ -122,7 +123,21 @@ class OutputConfig:
     pulse_ms: int = 500
 
 
-_COMMON_OUTPUT_KEYS = ("name", "type", "kinds", "groups", "max_attempts", "backoff_s", "backoff_max_s")
+_COMMON_OUTPUT_KEYS = ("name", "type", "kinds", "groups", "hours", "max_attempts", "backoff_s", "backoff_max_s")
+
+
+def parse_hours(text: str) -> tuple[int, int] | None:
+    """``"HH:MM-HH:MM"`` as (start, end) minutes after local midnight; None for "" (always). ValueError if bad."""
+    if not text.strip():
+        return None
+    start, end = (part.strip() for part in text.split("-"))
+    out = []
+    for hm in (start, end):
+        h, m = hm.split(":")
+        if not (0 <= int(h) <= 24 and 0 <= int(m) < 60):
+            raise ValueError(hm)
+        out.append(int(h) * 60 + int(m))
+    return out[0], out[1]
 _OUTPUT_KEYS: dict[str, tuple[str, ...]] = {
     "webhook": (*_COMMON_OUTPUT_KEYS, "url", "secret", "timeout_s", "verify_tls"),
     "mqtt": (*_COMMON_OUTPUT_KEYS, "url", "prefix", "username", "password", "ca_file", "discovery", "timeout_s"),
@@ -172,6 +187,11 @@ def _output_from_dict(i: int, raw: Any, where: str, seen: set[str]) -> OutputCon
             raise ConfigError(f"{where}: {label}: {key} = {value!r} must be between {bounds[0]} and {bounds[1]}")
         values[key] = value
     out = dataclasses.replace(defaults, **values)
+    try:
+        parse_hours(out.hours)
+    except ValueError:
+        raise ConfigError(f"{where}: {label}: hours = {out.hours!r} must look like \"07:00-19:00\" "
+                          "(local time)") from None
     if kind == "webhook" and not out.url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: {label}: a webhook needs url = \"https://...\" (http:// or https://)")
     if kind == "mqtt" and not out.url.startswith(("mqtt://", "mqtts://")):
@@ -364,6 +384,8 @@ url = ""                # "" = SQLite in the data home; or postgresql://user:pas
 # device = "/dev/ttyUSB0"
 # pulse_ms = 500
 # groups = ["staff"]
+# kinds = ["checkin", "in", "recognised"]   # "recognised": every pass, also when nothing is recorded
+# hours = "07:00-19:00"   # only at these local times ("" = always)
 """
 
 

@@ -526,3 +526,21 @@ def test_unknown_and_spoof_alerts_go_only_to_outputs_that_list_them(store: Store
     assert store.last_event(1) is None  # alerts are not attendance
     quiet = AttendanceRecorder(store, AttendancePolicy("daily"), "k1", outbox=routes(outs[1:]))
     assert quiet.alert("unknown", T0) == 0 and len(store.outbox.list()) == 2
+
+
+def test_a_door_on_every_pass_within_its_hours(store: Store) -> None:
+    from kiosk.attendance.policy import AttendancePolicy, AttendanceRecorder
+
+    outs = _outputs({"name": "door", "type": "relay", "relay": "http", "url": "http://127.0.0.1:9/r",
+                     "kinds": ["recognised"], "groups": ["staff"], "hours": "07:00-19:00"})
+    rec = AttendanceRecorder(store, AttendancePolicy("daily"), "k1", outbox=routes(outs))
+    staff = store.add_person("Lin", group="staff")
+    morning = datetime(2025, 3, 10, 8, 0).astimezone()
+    assert rec.record(staff, 0.7, morning).recorded
+    assert not rec.record(staff, 0.7, morning + timedelta(hours=4)).recorded  # daily: not counted, door still opens
+    rec.record(staff, 0.7, morning + timedelta(hours=13))  # 21:00: outside the door's hours
+    msgs = store.outbox.list(target="door")
+    assert [(m.kind, m.payload["name"], m.payload["ts"]) for m in reversed(msgs)] == [
+        ("recognised", "Lin", morning.isoformat()), ("recognised", "Lin", (morning + timedelta(hours=4)).isoformat())]
+    with pytest.raises(ConfigError, match="hours = '7-19'"):
+        _outputs({"name": "x", "type": "webhook", "url": "http://a", "hours": "7-19"})

@@ -153,6 +153,26 @@ class AttendanceRecorder:
         self.outbox = tuple(outbox)
         self.on_recorded = on_recorded
 
+    def _recognised(self, person_id: int, now: datetime, similarity: float) -> None:
+        """Outputs listing ``recognised`` (a door that opens on every pass, not only on a check-in) hear of
+        each named pass, recorded or not; nothing is read or written unless one does."""
+        if not any("recognised" in r.kinds for r in self.outbox):
+            return
+        from kiosk.store.outbox import event_payload, new_event_id
+
+        try:
+            p = self.store.get_person(person_id)  # type: ignore[attr-defined]
+            if p is None:
+                return
+            n = self.store.outbox.enqueue(self.outbox, event_payload(  # type: ignore[attr-defined]
+                new_event_id(), "recognised", person_id, p.external_id, p.name, p.group, self.kiosk_id, now,
+                similarity))
+        except Exception:
+            log.exception("could not queue the recognised message for the outputs")
+            return
+        if n and self.on_recorded is not None:
+            self.on_recorded()
+
     def alert(self, kind: str, now: datetime | None = None, similarity: float | None = None) -> int:
         """Tell the outputs that want ``kind`` alerts (``unknown`` stranger at the kiosk, ``spoof`` from the
         liveness check): outbox messages only, no attendance row. Returns how many; never raises."""
@@ -192,6 +212,7 @@ class AttendanceRecorder:
         if res.refused:  # e.g. deactivated after the gallery was loaded: a clear result, not a crash
             log.warning("attendance refused: %s", res.reason)
             return Outcome(None, now, prev_kind, prev_ts, error=res.reason or "refused", refused=True)
+        self._recognised(person_id, now, similarity)
         if not res.recorded:
             return Outcome(None, now, prev_kind, prev_ts)
         if self.outbox and self.on_recorded is not None:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from kiosk.config import OutputConfig
+from kiosk.config import OutputConfig, parse_hours
 from kiosk.outputs.targets import Target
 from kiosk.store import Outbox, OutboxItem, OutboxRoute
 from kiosk.store.schema import utcnow
@@ -32,7 +32,7 @@ KEEP_DELIVERED = timedelta(days=7)
 
 def routes(outputs: Sequence[OutputConfig]) -> tuple[OutboxRoute, ...]:
     """What the store needs of the targets to write their messages with an event."""
-    return tuple(OutboxRoute(o.name, o.kinds, o.groups) for o in outputs)
+    return tuple(OutboxRoute(o.name, o.kinds, o.groups, parse_hours(o.hours)) for o in outputs)
 
 
 def backoff_s(cfg: OutputConfig, attempts: int) -> float | None:

@@ -32,10 +32,19 @@ class OutboxRoute:
     name: str
     kinds: tuple[str, ...] = ("checkin", "in", "out")
     groups: tuple[str, ...] = ()
+    # (start, end) minutes after local midnight: only events in that window (end < start wraps midnight)
+    hours: tuple[int, int] | None = None
 
-    def wants(self, kind: str, group: str | None) -> bool:
-        """True when an event of ``kind`` for a person of ``group`` goes to this target."""
-        return kind in self.kinds and (not self.groups or (group or "") in self.groups)
+    def wants(self, kind: str, group: str | None, ts: datetime | None = None) -> bool:
+        """True when an event of ``kind`` for a person of ``group`` at ``ts`` goes to this target."""
+        if kind not in self.kinds or (self.groups and (group or "") not in self.groups):
+            return False
+        if self.hours is None or ts is None:
+            return True
+        local = ts.astimezone()
+        minute = local.hour * 60 + local.minute
+        start, end = self.hours
+        return start <= minute < end if start <= end else (minute >= start or minute < end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +92,11 @@ def add_messages(s: Session, routes: Sequence[OutboxRoute], payload: dict[str, o
     kind = str(payload["kind"])
     group = payload.get("group")
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    ts = datetime.fromisoformat(str(payload["ts"]))
     now = utcnow()
     n = 0
     for r in routes:
-        if r.wants(kind, group if isinstance(group, str) else None):
+        if r.wants(kind, group if isinstance(group, str) else None, ts):
             s.add(OutboxMessage(event_id=str(payload["event_id"]), target=r.name, kiosk_id=str(payload["kiosk_id"]),
                                 kind=kind, attendance_id=attendance_id, payload=body, state="pending", attempts=0,
                                 next_at=now, created_at=now, last_error=""))
