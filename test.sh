@@ -36,10 +36,21 @@ if [ -z "${KIOSK_TEST_POSTGRES_URL:-}" ]; then
   export KIOSK_TEST_POSTGRES_URL
   PG_CTL="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl"
   if [ "$(id -u)" = 0 ]; then
-    trap 'runuser -u postgres -- "$PG_CTL" -D "$PG_DATA/db" -m fast stop >/dev/null; rm -rf "$PG_DATA"' EXIT
+    stop_postgres() { runuser -u postgres -- "$PG_CTL" -D "$PG_DATA/db" -m fast stop >/dev/null; rm -rf "$PG_DATA"; }
   else
-    trap '"$PG_CTL" -D "$PG_DATA/db" -m fast stop >/dev/null; rm -rf "$PG_DATA"' EXIT
+    stop_postgres() { "$PG_CTL" -D "$PG_DATA/db" -m fast stop >/dev/null; rm -rf "$PG_DATA"; }
   fi
+fi
+stop_servers() {
+  if declare -F stop_mqtt >/dev/null; then stop_mqtt; fi
+  if declare -F stop_postgres >/dev/null; then stop_postgres; fi
+}
+trap stop_servers EXIT
+# The output tests need a real MQTT broker: start a throwaway mosquitto unless one is given.
+if [ -z "${KIOSK_TEST_MQTT_URL:-}" ]; then
+  read -r KIOSK_TEST_MQTT_URL MQTT_DATA < <(bash scripts/mosquitto.sh)
+  export KIOSK_TEST_MQTT_URL
+  stop_mqtt() { kill "$(cat "$MQTT_DATA/pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$MQTT_DATA"; }
 fi
 "$VENV/bin/ruff" check kiosk tests bench
 "$VENV/bin/lint-imports" --no-cache

@@ -90,6 +90,143 @@ class DatabaseConfig:
     url: str = ""
 
 
+OUTPUT_TYPES = ("webhook", "mqtt", "relay")
+EVENT_KINDS = ("checkin", "in", "out", "recognised", "unknown", "spoof", "test")
+
+
+@dataclass(frozen=True, slots=True)
+class OutputConfig:
+    """One ``[[outputs]]`` table: a target every matching event is delivered to (kiosk.outputs).
+
+    Common: ``name`` (unique), ``type``, ``kinds`` and ``groups`` (empty: everyone), and the retry policy
+    (``max_attempts`` tries with exponential backoff from ``backoff_s`` up to ``backoff_max_s``, then the
+    message is a dead letter). webhook: ``url``, ``secret``, ``timeout_s``, ``verify_tls``. mqtt: ``url``
+    (mqtt:// or mqtts://), ``prefix``, ``username``, ``password``, ``ca_file``, ``discovery``. relay:
+    ``relay`` = serial (``device``, ``baudrate``, ``on_bytes``/``off_bytes`` in hex), gpio (``gpio_chip``,
+    ``gpio_line``) or http (``url``), each pulsed for ``pulse_ms``.
+    """
+
+    name: str = ""
+    type: str = ""
+    kinds: tuple[str, ...] = ("checkin", "in", "out")
+    groups: tuple[str, ...] = ()
+    hours: str = ""  # "07:00-19:00": only events at these local times ("" = always; "22:00-06:00" wraps)
+    max_attempts: int = 10
+    backoff_s: float = 1.0
+    backoff_max_s: float = 300.0
+    url: str = ""
+    secret: str = ""
+    timeout_s: float = 5.0
+    verify_tls: bool = True
+    prefix: str = "kiosk"
+    username: str = ""
+    password: str = ""
+    ca_file: str = ""
+    discovery: bool = False
+    relay: str = ""
+    device: str = ""
+    baudrate: int = 9600
+    # The common 4-byte USB relay board protocol (LCUS-1 style): A0 <channel> <state> <checksum>.
+    on_bytes: str = "A00101A2"
+    off_bytes: str = "A00100A1"
+    gpio_chip: str = "/dev/gpiochip0"
+    gpio_line: int = -1
+    pulse_ms: int = 500
+
+
+_COMMON_OUTPUT_KEYS = ("name", "type", "kinds", "groups", "hours", "max_attempts", "backoff_s", "backoff_max_s")
+
+
+def parse_hours(text: str) -> tuple[int, int] | None:
+    """``"HH:MM-HH:MM"`` as (start, end) minutes after local midnight; None for "" (always). ValueError if bad."""
+    if not text.strip():
+        return None
+    start, end = (part.strip() for part in text.split("-"))
+    out = []
+    for hm in (start, end):
+        h, m = hm.split(":")
+        if not (0 <= int(h) <= 24 and 0 <= int(m) < 60):
+            raise ValueError(hm)
+        out.append(int(h) * 60 + int(m))
+    return out[0], out[1]
+_OUTPUT_KEYS: dict[str, tuple[str, ...]] = {
+    "webhook": (*_COMMON_OUTPUT_KEYS, "url", "secret", "timeout_s", "verify_tls"),
+    "mqtt": (*_COMMON_OUTPUT_KEYS, "url", "prefix", "username", "password", "ca_file", "discovery", "timeout_s"),
+    "relay": (*_COMMON_OUTPUT_KEYS, "relay", "device", "baudrate", "on_bytes", "off_bytes", "gpio_chip",
+              "gpio_line", "url", "pulse_ms", "timeout_s", "verify_tls"),
+}
+_OUTPUT_RANGES: dict[str, tuple[float, float]] = {
+    "max_attempts": (1, 1000), "backoff_s": (0.01, 3600.0), "backoff_max_s": (0.01, 86400.0),
+    "timeout_s": (0.1, 120.0), "baudrate": (50, 4_000_000), "pulse_ms": (10, 60_000), "gpio_line": (-1, 4096),
+}
+
+
+def _output_from_dict(i: int, raw: Any, where: str, seen: set[str]) -> OutputConfig:
+    """One ``[[outputs]]`` table, checked key by key with messages that name the table."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: outputs must be [[outputs]] tables")
+    name = raw.get("name")
+    label = f"[[outputs]] #{i + 1}" + (f" ({name!r})" if isinstance(name, str) and name else "")
+    if not isinstance(name, str) or not name.strip() or len(name) > 100:
+        raise ConfigError(f"{where}: {label} needs name = \"...\" (text, at most 100 characters)")
+    if name in seen:
+        raise ConfigError(f"{where}: {label}: another output is already named {name!r}; names must be unique")
+    kind = raw.get("type")
+    if kind not in OUTPUT_TYPES:
+        raise ConfigError(f"{where}: {label}: type = {kind!r} must be one of {', '.join(map(repr, OUTPUT_TYPES))}")
+    allowed = _OUTPUT_KEYS[kind]
+    unknown = set(raw) - set(allowed)
+    if unknown:
+        raise ConfigError(f"{where}: {label}: unknown key(s) for a {kind} output: {', '.join(sorted(unknown))} "
+                          f"(known: {', '.join(allowed)})")
+    defaults = OutputConfig()
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in ("kinds", "groups"):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: {label}: {key} must be a list of text, e.g. [\"checkin\"]")
+            if key == "kinds":
+                bad = [v for v in value if v not in EVENT_KINDS]
+                if bad or not value:
+                    raise ConfigError(f"{where}: {label}: kinds = {value!r}: each must be one of "
+                                      f"{', '.join(map(repr, EVENT_KINDS))} (and at least one)")
+            values[key] = tuple(value)
+            continue
+        value = _coerce("outputs", key, value, getattr(defaults, key), f"{where}: {label}")
+        bounds = _OUTPUT_RANGES.get(key)
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            raise ConfigError(f"{where}: {label}: {key} = {value!r} must be between {bounds[0]} and {bounds[1]}")
+        values[key] = value
+    out = dataclasses.replace(defaults, **values)
+    try:
+        parse_hours(out.hours)
+    except ValueError:
+        raise ConfigError(f"{where}: {label}: hours = {out.hours!r} must look like \"07:00-19:00\" "
+                          "(local time)") from None
+    if kind == "webhook" and not out.url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: {label}: a webhook needs url = \"https://...\" (http:// or https://)")
+    if kind == "mqtt" and not out.url.startswith(("mqtt://", "mqtts://")):
+        raise ConfigError(f"{where}: {label}: an mqtt output needs url = \"mqtt://host:1883\" (or mqtts://)")
+    if kind == "relay":
+        if out.relay not in ("serial", "gpio", "http"):
+            raise ConfigError(f"{where}: {label}: relay = {out.relay!r} must be 'serial', 'gpio' or 'http'")
+        if out.relay == "serial":
+            if not out.device:
+                raise ConfigError(f"{where}: {label}: a serial relay needs device = \"/dev/ttyUSB0\" (or COM3)")
+            for key in ("on_bytes", "off_bytes"):
+                try:
+                    bytes.fromhex(getattr(out, key))
+                except ValueError:
+                    raise ConfigError(f"{where}: {label}: {key} = {getattr(out, key)!r} must be hex bytes, "
+                                      f"e.g. \"A00101A2\"") from None
+        if out.relay == "gpio" and out.gpio_line < 0:
+            raise ConfigError(f"{where}: {label}: a gpio relay needs gpio_line = N (and gpio_chip)")
+        if out.relay == "http" and not out.url.startswith(("http://", "https://")):
+            raise ConfigError(f"{where}: {label}: an http relay needs url = \"http://...\"")
+    seen.add(name)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """All settings, each section with its defaults."""
@@ -101,6 +238,7 @@ class Config:
     ui: UiConfig = field(default_factory=UiConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     liveness: LivenessConfig = field(default_factory=LivenessConfig)
+    outputs: tuple[OutputConfig, ...] = ()
 
 
 _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -161,8 +299,15 @@ def _coerce(section: str, key: str, value: Any, default: Any, where: str) -> Any
 
 def config_from_dict(raw: dict[str, Any], where: str = "config") -> Config:
     """Build a Config from parsed TOML, refusing unknown sections/keys and bad values by name."""
-    sections = {}
+    sections: dict[str, Any] = {}
     for f in dataclasses.fields(Config):
+        if f.name == "outputs":
+            given_outputs = raw.get("outputs", [])
+            if not isinstance(given_outputs, list):
+                raise ConfigError(f"{where}: outputs must be [[outputs]] tables (an array of tables), not [outputs]")
+            seen: set[str] = set()
+            sections["outputs"] = tuple(_output_from_dict(i, o, where, seen) for i, o in enumerate(given_outputs))
+            continue
         section_cls = f.default_factory()  # type: ignore[misc]
         given = raw.get(f.name, {})
         if not isinstance(given, dict):
@@ -245,6 +390,26 @@ passive_threshold = 0.35  # passive: least mean P(real) of the networks over a t
 strict_threshold = 0.3    # strict: least mean P(real) of the networks
 strict_parallax = 0.07    # strict: least nose parallax (inter-ocular distances) of a head that turns or nods
 strict_window_s = 0.9     # strict: a track not shown live by then is judged an attack
+# Outputs: any number of [[outputs]] tables; every matching event is delivered at least once, in order,
+# with a stable event_id (see `kiosk events`). Examples (remove the leading "# " to use):
+# [[outputs]]
+# name = "hr"
+# type = "webhook"        # webhook | mqtt | relay
+# url = "https://hr.example.com/kiosk"
+# secret = "change-me"    # X-Kiosk-Signature: sha256=<HMAC-SHA256 of the body>
+# kinds = ["checkin", "in", "out"]
+# groups = []             # [] = everyone
+# max_attempts = 10       # then a dead letter (`kiosk events retry`)
+#
+# [[outputs]]
+# name = "door"
+# type = "relay"
+# relay = "serial"        # serial | gpio | http
+# device = "/dev/ttyUSB0"
+# pulse_ms = 500
+# groups = ["staff"]
+# kinds = ["checkin", "in", "recognised"]   # "recognised": every pass, also when nothing is recorded
+# hours = "07:00-19:00"   # only at these local times ("" = always)
 """
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from kiosk.attendance.spoof_log import SpoofLog
     from kiosk.enrollment import Enroller
     from kiosk.gallery import FeedFollower, Gallery
+    from kiosk.outputs import DeliveryWorker
     from kiosk.people import PeopleService
     from kiosk.reembed import ReembedProgress, ReembedResult
     from kiosk.store import Store
@@ -278,11 +279,14 @@ class AppContext:
         (the window and ``kiosk run``). The context still owns the store and gallery (``close()``)."""
         from kiosk.attendance.policy import default_kiosk_id
         from kiosk.attendance.session import open_session
+        from kiosk.outputs import routes
 
         pipeline = self.pipeline  # load models first: onnxruntime must be imported before usearch
         liveness, spoof_log = self.liveness_parts(default_kiosk_id(self.config.attendance.kiosk_id))
+        outputs = self.config.outputs
         return open_session(pipeline, self.store, self.gallery, self.config.attendance, self.config.recognition,
-                            self.follow_changes(), liveness, spoof_log)
+                            self.follow_changes(), liveness, spoof_log, outbox=routes(outputs),
+                            on_recorded=self.delivery.notify if outputs else None)
 
     # -- liveness (presentation-attack detection) ------------------------------------------------------
     @cached_property
@@ -323,8 +327,24 @@ class AppContext:
                              retention_days=lambda: retention_days(self.store, self.config.attendance.retention_days))
         return gate, spoof_log
 
+    @property
+    def kiosk_id(self) -> str:
+        """This kiosk's name in events and outbox messages ([attendance] kiosk_id, else the host name)."""
+        from kiosk.attendance.policy import default_kiosk_id
+
+        return default_kiosk_id(self.config.attendance.kiosk_id)
+
+    @cached_property
+    def delivery(self) -> DeliveryWorker:
+        """The started delivery worker of this kiosk's [[outputs]] (the window and ``kiosk run``)."""
+        from kiosk.outputs import start_worker
+
+        return start_worker(self.store.outbox, self.kiosk_id, self.config.outputs)
+
     def close(self) -> None:
         """Stop following the change feed, flush the gallery and release the database."""
+        if "delivery" in self.__dict__:
+            self.delivery.stop()  # what is still pending stays in the outbox for the next start
         if "gallery_follower" in self.__dict__:
             self.gallery_follower.stop()
         if "gallery" in self.__dict__:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from kiosk import __version__, paths, qtdeps
 from kiosk.errors import ModelError
 from kiosk.store import Store
+from kiosk.store.schema import utcnow
 
 if TYPE_CHECKING:
     from kiosk.config import Config
@@ -944,6 +945,42 @@ def _templates_left_behind(store: Store, model_id: str, detail: str, data: dict[
     return CheckResult("gallery", WARN, detail + "; " + "; ".join(notes), "; ".join(fixes), data)
 
 
+def check_outputs(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
+    """The [[outputs]] targets and their outbox: dead letters (retries ran out) and messages stuck pending."""
+    outputs = ctx.config.outputs
+    names = ", ".join(f"{o.name} ({o.type})" for o in outputs)
+    db_file = _sqlite_path(ctx.database_url)
+    if db_file is not None and not db_file.exists():  # opening would create it: the database check says why
+        return CheckResult("outputs", OK, f"{names or 'no [[outputs]] configured'}; no database yet")
+    try:
+        store = _open_store(ctx.database_url, opts)
+    except Exception as exc:
+        return CheckResult("outputs", WARN if outputs else OK, f"outbox not readable: {exc}",
+                           "see the database check" if outputs else "")
+    try:
+        counts = store.outbox.counts()
+        dead = store.outbox.list(state="dead", limit=5)
+        oldest = store.outbox.oldest_pending()
+    finally:
+        with suppress(Exception):
+            store.close()
+    data: dict[str, Any] = {"targets": [o.name for o in outputs], **counts,
+                            "dead_letters": [m.to_json() for m in dead]}
+    if not outputs and not any(counts.values()):
+        return CheckResult("outputs", OK, "no [[outputs]] configured (no webhook, MQTT or relay)", "", data)
+    detail = f"{names or 'no targets configured'}: {counts['pending']} pending, {counts['delivered']} delivered, " \
+             f"{counts['dead']} dead"
+    if counts["dead"]:
+        last = dead[0]
+        return CheckResult("outputs", WARN, f"{detail}; latest dead letter to {last.target}: {last.last_error}",
+                           "fix the receiver, then `kiosk events retry` (see `kiosk events list --state dead`)", data)
+    if oldest is not None and (utcnow() - oldest.created_at).total_seconds() > 300:
+        return CheckResult("outputs", WARN, f"{detail}; the oldest pending message is from "
+                           f"{oldest.created_at:%Y-%m-%d %H:%M} UTC ({oldest.target}: {oldest.last_error})",
+                           "check that the receiver is reachable (`kiosk events test --target NAME`)", data)
+    return CheckResult("outputs", OK, detail, "", data)
+
+
 # --- runner --------------------------------------------------------------------------------------
 
 def check_config(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
@@ -969,6 +1006,7 @@ CHECKS: dict[str, Callable[[DoctorContext, DoctorOptions], CheckResult]] = {
     "liveness": check_liveness,
     "database": check_database,
     "gallery": check_gallery,
+    "outputs": check_outputs,
 }
 
 

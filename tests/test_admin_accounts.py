@@ -25,6 +25,7 @@ from kiosk.admin.pin import hash_pin
 from kiosk.store import Store
 from kiosk.store.db import normalise_url
 from kiosk.store.migrations import V1_SQLITE_DDL
+from kiosk.store.schema import SCHEMA_VERSION
 
 
 class Clock:
@@ -224,7 +225,7 @@ def test_v3_to_v4_upgrade_on_both_databases(store: Store) -> None:
     store.close()
     again = Store.open(url)
     try:
-        assert again.schema_version == 4 and again.get_setting("admin_pin") is None
+        assert again.schema_version == SCHEMA_VERSION and again.get_setting("admin_pin") is None
         result = Accounts(again).login("admin", "8080")
         assert result.ok and result.must_change_pin
         event = again.events_between(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 3, tzinfo=UTC))[0]

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from kiosk.store import OutboxRoute
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,8 @@ class EventStore(Protocol):
     """The store call attendance needs (implemented by kiosk.store.Store)."""
 
     def decide_and_record(self, person_id: int, kiosk_id: str, decide: Callable[[EventLike | None], str | None],
-                          ts: datetime, similarity: float | None) -> RecordLike: ...
+                          ts: datetime, similarity: float | None,
+                          outbox: Sequence[OutboxRoute] = ()) -> RecordLike: ...
 
 
 def _aware(ts: datetime) -> datetime:
@@ -138,11 +142,54 @@ class AttendanceRecorder:
     """Applies the policy against the store and writes the event."""
 
     def __init__(self, store: EventStore, policy: AttendancePolicy, kiosk_id: str,
-                 clock: Callable[[], datetime] = local_now) -> None:
+                 clock: Callable[[], datetime] = local_now, outbox: Sequence[OutboxRoute] = (),
+                 on_recorded: Callable[[], None] | None = None) -> None:
+        """``outbox``: the output targets whose messages are written with each event (same transaction);
+        ``on_recorded``: called after an event with messages committed (wakes the delivery worker)."""
         self.store = store
         self.policy = policy
         self.kiosk_id = kiosk_id
         self.clock = clock
+        self.outbox = tuple(outbox)
+        self.on_recorded = on_recorded
+
+    def _recognised(self, person_id: int, now: datetime, similarity: float) -> None:
+        """Outputs listing ``recognised`` (a door that opens on every pass, not only on a check-in) hear of
+        each named pass, recorded or not; nothing is read or written unless one does."""
+        if not any("recognised" in r.kinds for r in self.outbox):
+            return
+        from kiosk.store.outbox import event_payload, new_event_id
+
+        try:
+            p = self.store.get_person(person_id)  # type: ignore[attr-defined]
+            if p is None:
+                return
+            n = self.store.outbox.enqueue(self.outbox, event_payload(  # type: ignore[attr-defined]
+                new_event_id(), "recognised", person_id, p.external_id, p.name, p.group, self.kiosk_id, now,
+                similarity))
+        except Exception:
+            log.exception("could not queue the recognised message for the outputs")
+            return
+        if n and self.on_recorded is not None:
+            self.on_recorded()
+
+    def alert(self, kind: str, now: datetime | None = None, similarity: float | None = None) -> int:
+        """Tell the outputs that want ``kind`` alerts (``unknown`` stranger at the kiosk, ``spoof`` from the
+        liveness check): outbox messages only, no attendance row. Returns how many; never raises."""
+        if not any(kind in r.kinds for r in self.outbox):
+            return 0  # the common case: nobody listens, so no database write on the recognition thread
+        from kiosk.store.outbox import event_payload, new_event_id
+
+        now = now or self.clock()
+        try:
+            n = self.store.outbox.enqueue(self.outbox, event_payload(  # type: ignore[attr-defined]
+                new_event_id(), kind, None, None, "", None, self.kiosk_id, now, similarity))
+        except Exception:
+            log.exception("could not queue the %s alert for the outputs", kind)
+            return 0
+        if n and self.on_recorded is not None:
+            self.on_recorded()
+        return int(n)
 
     def record(self, person_id: int, similarity: float, now: datetime | None = None) -> Outcome:
         """Record a recognition of ``person_id`` if the policy counts it; never raises for a database error.
@@ -155,7 +202,7 @@ class AttendanceRecorder:
         policy = self.policy
         try:
             res = self.store.decide_and_record(person_id, self.kiosk_id, lambda last: policy.decide(last, now),
-                                               now, float(similarity))
+                                               now, float(similarity), self.outbox)
         except Exception as exc:  # the database is down or locked: greet, say so, keep running
             log.exception("could not record attendance for person %s", person_id)
             return Outcome(None, now, error=str(exc) or type(exc).__name__)
@@ -165,6 +212,9 @@ class AttendanceRecorder:
         if res.refused:  # e.g. deactivated after the gallery was loaded: a clear result, not a crash
             log.warning("attendance refused: %s", res.reason)
             return Outcome(None, now, prev_kind, prev_ts, error=res.reason or "refused", refused=True)
+        self._recognised(person_id, now, similarity)
         if not res.recorded:
             return Outcome(None, now, prev_kind, prev_ts)
+        if self.outbox and self.on_recorded is not None:
+            self.on_recorded()  # committed: the worker may send now (it never runs on this thread)
         return Outcome(res.kind, now, prev_kind, prev_ts, res.event_id)

@@ -266,6 +266,8 @@ class FrameRecognizer:
                     and rule.met(t.facing_since, video_time_s) and not self._spoofed(t)):
                 t.unknown_reported = True
                 unknowns.append(UnknownFace(t.id, frame_index, video_time_s))
+                if self.recorder is not None:
+                    self.recorder.alert("unknown")  # only writes when an output listens for "unknown"
         spoofs: list[SpoofFace] = []
         if live is not None:
             self._judge_liveness(live, frame, frame_index, video_time_s, greetings, spoofs, names_now)
@@ -334,6 +336,8 @@ class FrameRecognizer:
                         self.on_spoof(sf)
                     except Exception:  # the audit must not stop the kiosk
                         log.exception("could not record the presentation attack on track %d", t.id)
+                if self.recorder is not None:
+                    self.recorder.alert("spoof")  # only writes when an output listens for "spoof"
                 spoofs.append(sf)
 
     def _greet(self, t: Track, person_id: int | None, name: str | None, similarity: float,

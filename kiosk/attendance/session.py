@@ -8,7 +8,7 @@ the parts as arguments and never imports the composition root.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from kiosk.attendance.recognizer import SpoofFace
     from kiosk.config import AttendanceConfig, RecognitionConfig
     from kiosk.gallery import FeedFollower, Gallery
-    from kiosk.store import Store
+    from kiosk.store import OutboxRoute, Store
     from kiosk.vision.pipeline import FacePipeline
 
 log = logging.getLogger(__name__)
@@ -51,17 +51,18 @@ class KioskSession:
 
 def open_session(pipeline: FacePipeline, store: Store, gallery: Gallery, attendance: AttendanceConfig,
                  recognition: RecognitionConfig, follower: FeedFollower | None = None,
-                 liveness: LivenessGate | None = None,
-                 on_spoof: Callable[[SpoofFace], None] | None = None) -> KioskSession:
+                 liveness: LivenessGate | None = None, on_spoof: Callable[[SpoofFace], None] | None = None,
+                 outbox: Sequence[OutboxRoute] = (), on_recorded: Callable[[], None] | None = None) -> KioskSession:
     """Build the recorder and recognizer the config's [attendance] and [recognition] describe.
 
     ``gallery`` must be ready to match (the caller opened it); ``follower`` keeps it in step with the
     database's change feed (the session stops it on close; the store and gallery are the caller's).
     ``liveness`` / ``on_spoof``: presentation-attack detection and the log of attacks (kiosk.attendance.liveness).
+    ``outbox``/``on_recorded``: the output targets written with each event and the delivery worker's wake-up.
     """
     kiosk_id = default_kiosk_id(attendance.kiosk_id)
     policy = AttendancePolicy(attendance.policy, float(attendance.cooldown_s))
-    recorder = AttendanceRecorder(store, policy, kiosk_id)
+    recorder = AttendanceRecorder(store, policy, kiosk_id, outbox=outbox, on_recorded=on_recorded)
     recognizer = FrameRecognizer(pipeline, gallery, recorder, RecognizerSettings.from_config(recognition),
                                  liveness=liveness, on_spoof=on_spoof)
     return KioskSession(store, gallery, recognizer, recorder, kiosk_id, follower)

@@ -53,6 +53,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     syn.add_argument("--writer", action="store_true", help=argparse.SUPPRESS)
     syn.add_argument("--json", action="store_true", help="print JSON")
     syn.set_defaults(func=cmd_sync)
+    ev = s.add_parser("events", help="outputs: check-in recorded -> webhook received (p50/p99 on loopback), and a "
+                                     "receiver down then up: events lost and duplicated (throwaway database)")
+    ev.add_argument("--events", type=int, default=200, help="check-ins per phase (default 200)")
+    ev.add_argument("--down-s", type=float, default=5.0, help="how long the receiver is down (default 5 s)")
+    ev.add_argument("--json", action="store_true", help="print JSON")
+    ev.set_defaults(func=cmd_events)
     register_bench(s)
 
 
@@ -106,4 +112,21 @@ def cmd_sync(ctx: AppContext, args: argparse.Namespace) -> int:
     else:
         for k, v in result.items():
             print(f"{k:16} {v}")
+    return 0
+
+
+def cmd_events(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Benchmark the outbox and the webhook output on loopback."""
+    from kiosk.outputs.bench import bench_events
+
+    doc = bench_events(events=args.events, down_s=args.down_s)
+    if args.json:
+        emit_json(doc)
+    else:
+        lat, out = doc["latency_ms"], doc["outage"]
+        print(f"check-in recorded -> webhook received over {doc['events']} events: p50 {lat['p50']} ms, "
+              f"p99 {lat['p99']} ms, max {lat['max']} ms")
+        print(f"receiver down {out['down_s']} s during {out['events']} events: {out['lost']} lost, "
+              f"{out['duplicated']} duplicated, in order: {out['in_order']}, "
+              f"all received {out['all_received_after_up_s']} s after it came back")
     return 0

@@ -41,6 +41,24 @@ def _event_json(g: Greeting) -> dict[str, object]:
     }
 
 
+# How long `kiosk run --exit-at-end` waits for its outputs to receive what it recorded (the issue's contract):
+# what is still pending then stays in the outbox and is sent by the next start.
+DRAIN_S = 10.0
+
+
+def _drain_outputs(ctx: AppContext, at_end: bool) -> int:
+    """At the end of a file, give the delivery worker up to DRAIN_S to send; returns messages still pending."""
+    if not ctx.config.outputs:
+        return 0
+    if at_end and not ctx.delivery.drain(DRAIN_S):
+        print(f"warning: outputs still had messages pending after {DRAIN_S:.0f} s; the next start sends them",
+              file=sys.stderr)
+    try:
+        return ctx.store.outbox.counts(ctx.kiosk_id)["pending"]
+    except Exception:  # the database is gone: the summary still prints
+        return -1
+
+
 def cmd_run(ctx: AppContext, args: argparse.Namespace) -> int:
     """Process the source frame by frame (files: every frame, unpaced, so results are deterministic)."""
     from kiosk.camera.loop import CameraLoop, CameraStatus, Frame
@@ -99,11 +117,13 @@ def cmd_run(ctx: AppContext, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
     finally:
+        pending_left = _drain_outputs(ctx, args.exit_at_end)
         ctx.close()
     elapsed = time.perf_counter() - t0
     summary = {"event": "summary", "frames": counts["frames"],
                "fps": round(counts["frames"] / elapsed, 2) if elapsed > 0 else 0.0,
-               "checkins": counts["checkins"], "already_recorded": counts["seen"], "kiosk_id": session.kiosk_id}
+               "checkins": counts["checkins"], "already_recorded": counts["seen"], "kiosk_id": session.kiosk_id,
+               "outputs_pending": pending_left}
     if liveness != "off" or counts["spoofs"]:
         summary.update(liveness=liveness, spoofs=counts["spoofs"])
     if args.json:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.store.outbox import Outbox, OutboxItem, OutboxRoute
 from kiosk.store.store import (
     AccountInfo,
     AuditEntry,
@@ -13,5 +14,5 @@ from kiosk.store.store import (
     TemplateQuality,
 )
 
-__all__ = ["AccountInfo", "AuditEntry", "EventInfo", "PersonInfo", "RecordResult", "Store", "TemplateIn",
-           "TemplateQuality"]
+__all__ = ["AccountInfo", "AuditEntry", "EventInfo", "Outbox", "OutboxItem", "OutboxRoute", "PersonInfo",
+           "RecordResult", "Store", "TemplateIn", "TemplateQuality"]

@@ -101,8 +101,21 @@ def _v3_to_v4(conn: Connection) -> None:
                       "'admin_pin_locked_until')"))
 
 
+def _v4_to_v5(conn: Connection) -> None:
+    """v5: the outbox of events to deliver to webhook, MQTT and relay outputs (kiosk.outputs)."""
+    ts = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    conn.execute(text(f"CREATE TABLE outbox (id {'SERIAL' if conn.dialect.name == 'postgresql' else 'INTEGER'} "
+                      f"PRIMARY KEY, event_id VARCHAR(36) NOT NULL, target VARCHAR(100) NOT NULL, "
+                      f"kiosk_id VARCHAR(100) NOT NULL, kind VARCHAR(20) NOT NULL, attendance_id INTEGER, "
+                      f"payload TEXT NOT NULL, state VARCHAR(12) NOT NULL, attempts INTEGER NOT NULL, "
+                      f"next_at {ts} NOT NULL, created_at {ts} NOT NULL, delivered_at {ts}, "
+                      f"last_error TEXT NOT NULL)"))
+    conn.execute(text("CREATE INDEX ix_outbox_due ON outbox (kiosk_id, target, state, id)"))
+    conn.execute(text("CREATE INDEX ix_outbox_event_id ON outbox (event_id)"))
+
+
 # from-version -> step to the next version
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def backup_sqlite(db_path: Path, version: int) -> Path:

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 typed ORM models: people, face templates, attendance, audit log, settings, change feed."""
+"""SQLAlchemy 2 typed ORM models: people, face templates, attendance, audit log, settings, change feed, outbox."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Version of the schema this code writes; kiosk.store.migrations upgrades older files to it.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def utcnow() -> datetime:
@@ -209,3 +209,32 @@ class ChangeLog(Base):
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OutboxMessage(Base):
+    """One event to deliver to one output target (webhook, MQTT, relay): the transactional outbox.
+
+    Written in the same transaction as the attendance event it announces (``Store.decide_and_record``),
+    so an event is never recorded without its messages nor announced without being recorded, whatever
+    happens to the process afterwards. ``event_id`` is the same for every target and every attempt: a
+    receiver drops duplicates by it (delivery is at least once). ``id`` orders a target's messages.
+    ``state``: pending, delivered or dead (retries ran out; ``kiosk events retry`` sends again).
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "kiosk_id", "target", "state", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), index=True)
+    target: Mapped[str] = mapped_column(String(100))
+    kiosk_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    # No foreign key: the message outlives a purged or corrected event (it already left, or must).
+    attendance_id: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")

@@ -23,6 +23,7 @@ from kiosk.errors import StoreError
 from kiosk.store.db import BUSY_TIMEOUT_MS, create_db_engine, sqlite_path, write_locked
 from kiosk.store.feed import CHANNEL, Change, ChangeBatch, ChangeWatcher, open_watcher
 from kiosk.store.migrations import ensure_schema
+from kiosk.store.outbox import Outbox, OutboxRoute, add_messages, event_payload, new_event_id
 from kiosk.store.schema import (
     AdminAccount,
     AttendanceEvent,
@@ -662,7 +663,8 @@ class Store:
 
     # ------------------------------------------------------------------ attendance
     def decide_and_record(self, person_id: int, kiosk_id: str, decide: Callable[[EventInfo | None], str | None],
-                          ts: datetime, similarity: float | None) -> RecordResult:
+                          ts: datetime, similarity: float | None,
+                          outbox: Sequence[OutboxRoute] = ()) -> RecordResult:
         """Read the person's last event, ask ``decide`` which kind (if any) to record, and record it: all in
         one transaction that no other kiosk's decision for this person can interleave with.
 
@@ -677,6 +679,9 @@ class Store:
         A deactivated or deleted person is refused (nothing written). ``decide`` runs under the lock: keep
         it a pure function of the last event (``AttendancePolicy.decide``). Name, external id and group are
         copied from the person into the event.
+
+        ``outbox``: the output targets of this kiosk; a pending message for each one that wants the event
+        is written in the same transaction (:mod:`kiosk.store.outbox`), with one event id for all.
         """
         if ts.tzinfo is None:
             raise ValueError("attendance timestamps must be timezone-aware")
@@ -706,6 +711,9 @@ class Store:
                                     similarity=None if similarity is None else float(similarity))
                 s.add(e)
                 s.flush()
+                if outbox:
+                    add_messages(s, outbox, event_payload(new_event_id(), kind, person_id, p.external_id, p.name,
+                                                          p.group, kiosk_id, ts, similarity), e.id)
                 return RecordResult("recorded", kind, e.id, last)
         except IntegrityError:
             # PostgreSQL: the person was deleted after we read them and before our event's foreign key
@@ -719,6 +727,12 @@ class Store:
         Under the same lock as :meth:`decide_and_record`; a deactivated or deleted person is refused.
         """
         return self.decide_and_record(person_id, kiosk_id, lambda _last: kind, ts, similarity)
+
+    # ------------------------------------------------------------------ outbox
+    @property
+    def outbox(self) -> Outbox:
+        """The messages output targets still have to receive (written by :meth:`decide_and_record`)."""
+        return Outbox(self._tx)
 
     @staticmethod
     def _last_event(s: Session, person_id: int) -> EventInfo | None:

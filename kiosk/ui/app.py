@@ -37,6 +37,8 @@ def create_kiosk(ctx: AppContext, session: KioskSession, frame_source: FrameSour
     mode = gate.mode if gate is not None else "off"
     if mode != "off":  # said at start: a missing network file leaves the motion cue alone
         window.set_liveness(mode, ctx.antispoof.status.missing)
+    if ctx.config.outputs:
+        window.output_status = ctx.delivery.status  # read on the window's 1 s tick; sending is on its own threads
     window.admin = AdminController(ctx, window)  # long press / hot corner -> PIN -> admin panel; closing
     return window
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -50,6 +52,9 @@ class KioskWindow(QWidget):
         self.camera_state = "connecting"
         self.camera_stalled = False
         self._camera_status: CameraStatus | None = None
+        # The delivery worker's per-target status (kiosk.outputs.DeliveryWorker.status): a failing output is
+        # shown on the status line; check-ins go on regardless. None: no outputs configured.
+        self.output_status: Callable[[], Sequence[Any]] | None = None
         self._people: int | None = None
         self._liveness_note = ""
         self._results = 0
@@ -218,11 +223,22 @@ class KioskWindow(QWidget):
             parts.append(self.tr("people enrolled: {n}").format(n=self._people))
         if self._liveness_note:
             parts.append(self._liveness_note)
+        for name, detail in self.failing_outputs():
+            parts.append(self.tr("⚠ output {name} failing: {detail}").format(name=name, detail=detail[:80]))
         return "   ·   ".join(parts)
 
+    def failing_outputs(self) -> list[tuple[str, str]]:
+        """(name, last error) of each output whose last delivery failed (a door relay, a webhook...)."""
+        if self.output_status is None:
+            return []
+        try:
+            return [(s.name, s.detail) for s in self.output_status() if not s.ok]
+        except Exception:  # the status line must never take the window down
+            return []
+
     def _refresh_status(self) -> None:
-        colour = "#ff6b6b" if self.camera_stalled else {"live": "#a3be8c", "lost": "#ff6b6b"}.get(
-            self.camera_state, "#d8dee9")
+        colour = "#ff6b6b" if self.camera_stalled or self.failing_outputs() else {
+            "live": "#a3be8c", "lost": "#ff6b6b"}.get(self.camera_state, "#d8dee9")
         style = f"color: {colour}; font-size: {self._status_px}px;"
         if style != self._status_style:  # restyling re-polishes the widget: only when it changes
             self._status_style = style

@@ -29,6 +29,7 @@ from kiosk.ui.admin.attendance import TodayPage
 from kiosk.ui.admin.common import TOUCH_STYLE, role_text, set_role
 from kiosk.ui.admin.enroll_dialog import EnrollDialog
 from kiosk.ui.admin.keypad import PinDialog
+from kiosk.ui.admin.outputs import OutputsPage
 from kiosk.ui.admin.people import PeoplePage
 from kiosk.ui.admin.photos import ImportFolderDialog, PhotoEnrollDialog
 from kiosk.ui.admin.privacy import PrivacyPage
@@ -100,18 +101,21 @@ class AdminPanel(QDialog):
         self.today_page = TodayPage(store, actor, self, can_export=allows(role, "export"),
                                     can_correct=allows(role, "correct"))
         self.privacy_page = PrivacyPage(store, default_retention, actor, self, accounts=accounts)
+        self.outputs_page = OutputsPage(store, actor, self)
         self.pages = QStackedWidget(self)
         nav = QVBoxLayout()
         nav.addWidget(set_role(QLabel(self.tr("Admin"), self), "title"))
         self.nav_group = QButtonGroup(self)
         self.nav_buttons: dict[str, QPushButton] = {}
-        self.nav_permission = {"add": "enroll", "people": "people", "today": "attendance", "privacy": "privacy"}
+        self.nav_permission = {"add": "enroll", "people": "people", "today": "attendance", "privacy": "privacy",
+                               "outputs": "privacy"}  # dead letters and sending again: admins only
         self.who = QLabel(self.tr("{name} ({role})").format(name=actor, role=role_text(role)), self)
         nav.addWidget(self.who)
         for key, label, page in (("add", self.tr("Add people"), self.add_page),
                                  ("people", self.tr("People"), self.people_page),
                                  ("today", self.tr("Attendance"), self.today_page),
-                                 ("privacy", self.tr("Privacy"), self.privacy_page)):
+                                 ("privacy", self.tr("Privacy"), self.privacy_page),
+                                 ("outputs", self.tr("Outputs"), self.outputs_page)):
             b = set_role(QPushButton(label, self), "nav")
             b.setVisible(allows(role, self.nav_permission[key]))
             b.setCheckable(True)
