@@ -46,22 +46,22 @@
 <context>
     <name>AddPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="47" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="48" />
         <source>Enroll with the camera</source>
         <translation>カメラで登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="49" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="50" />
         <source>Enroll one person from photos…</source>
         <translation>写真から1人を登録…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="50" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="51" />
         <source>Import a folder of people…</source>
         <translation>フォルダーから一括登録…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="54" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="55" />
         <source>Add people</source>
         <translation>人を追加</translation>
     </message>
@@ -69,68 +69,73 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="90" />
-        <location filename="../../kiosk/ui/admin/panel.py" line="105" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="91" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="107" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="98" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="99" />
         <source>No camera is connected to this screen.</source>
         <translation>この画面にはカメラが接続されていません。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="109" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="112" />
         <source>{name} ({role})</source>
         <translation>{name}（{role}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="111" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="114" />
         <source>Add people</source>
         <translation>人を追加</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="112" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="115" />
         <source>People</source>
         <translation>登録者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="113" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="116" />
         <source>Attendance</source>
         <translation>出退勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="114" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="117" />
         <source>Privacy</source>
         <translation>プライバシー</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="124" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="118" />
+        <source>Outputs</source>
+        <translation>出力先</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/panel.py" line="128" />
         <source>Change my PIN…</source>
         <translation>自分の PIN を変更…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="127" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="131" />
         <source>Back to the kiosk</source>
         <translation>受付画面に戻る</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="129" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="133" />
         <source>Close kiosk</source>
         <translation>キオスクを終了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="196" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="200" />
         <source>Photos of one person</source>
         <translation>1人分の写真</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="197" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="201" />
         <source>Images ({patterns})</source>
         <translation>画像 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="208" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="212" />
         <source>Folder with one sub-folder per person</source>
         <translation>1人1サブフォルダーのフォルダー</translation>
     </message>
@@ -549,80 +554,138 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="42" />
-        <location filename="../../kiosk/ui/window.py" line="60" />
+        <location filename="../../kiosk/ui/window.py" line="44" />
+        <location filename="../../kiosk/ui/window.py" line="65" />
         <source>Face check-in</source>
         <translation>顔認証チェックイン</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="151" />
+        <location filename="../../kiosk/ui/window.py" line="156" />
         <source>Camera unavailable — reconnecting…</source>
         <translation>カメラを利用できません — 再接続中…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="189" />
+        <location filename="../../kiosk/ui/window.py" line="194" />
         <source>passive</source>
         <translation>パッシブ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="189" />
+        <location filename="../../kiosk/ui/window.py" line="194" />
         <source>strict</source>
         <translation>厳格</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="193" />
+        <location filename="../../kiosk/ui/window.py" line="198" />
         <source>liveness check: {mode}, motion only ({files} missing)</source>
         <translation>なりすまし検知: {mode}、動きのみ（{files} がありません）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="196" />
+        <location filename="../../kiosk/ui/window.py" line="201" />
         <source>liveness check: {mode}</source>
         <translation>なりすまし検知: {mode}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="204" />
+        <location filename="../../kiosk/ui/window.py" line="209" />
         <source>● Camera not responding</source>
         <translation>● カメラが応答しません</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="207" />
+        <location filename="../../kiosk/ui/window.py" line="212" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● カメラを利用できません — {s:.0f} 秒後に再試行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="209" />
+        <location filename="../../kiosk/ui/window.py" line="214" />
         <source>● Camera live</source>
         <translation>● カメラ稼働中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="211" />
+        <location filename="../../kiosk/ui/window.py" line="216" />
         <source>● Video ended</source>
         <translation>● 動画が終了しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="213" />
+        <location filename="../../kiosk/ui/window.py" line="218" />
         <source>● Connecting to the camera…</source>
         <translation>● カメラに接続しています…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="215" />
+        <location filename="../../kiosk/ui/window.py" line="220" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="216" />
+        <location filename="../../kiosk/ui/window.py" line="221" />
         <source>recognition {fps:.0f} fps</source>
         <translation>認識 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="218" />
+        <location filename="../../kiosk/ui/window.py" line="223" />
         <source>people enrolled: {n}</source>
         <translation>登録人数: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="240" />
+        <location filename="../../kiosk/ui/window.py" line="227" />
+        <source>⚠ output {name} failing: {detail}</source>
+        <translation>⚠ 出力先 {name} でエラー: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="256" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>カメラが応答しません — 映像を待っています…</translation>
+    </message>
+</context>
+<context>
+    <name>OutputsPage</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="34" />
+        <source>Time</source>
+        <translation>時刻</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="34" />
+        <source>Output</source>
+        <translation>出力先</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="34" />
+        <source>Event</source>
+        <translation>種別</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="35" />
+        <source>Name</source>
+        <translation>氏名</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="35" />
+        <source>Last error</source>
+        <translation>最後のエラー</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="40" />
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="42" />
+        <source>Send again</source>
+        <translation>再送信</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="59" />
+        <source>Outputs: {pending} pending, {delivered} delivered, {dead} not delivered</source>
+        <translation>出力: 送信待ち {pending} 件、送信済み {delivered} 件、未達 {dead} 件</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="61" />
+        <source>Messages below ran out of retries. Fix the receiver, then send them again.</source>
+        <translation>以下のメッセージは再試行の上限に達しました。受信側を直してから再送信してください。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="62" />
+        <source>Every message was delivered or is on its way.</source>
+        <translation>すべてのメッセージは送信済みか送信中です。</translation>
     </message>
 </context>
 <context>

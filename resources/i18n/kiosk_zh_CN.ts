@@ -46,22 +46,22 @@
 <context>
     <name>AddPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="47" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="48" />
         <source>Enroll with the camera</source>
         <translation>用摄像头登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="49" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="50" />
         <source>Enroll one person from photos…</source>
         <translation>从照片登记一人…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="50" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="51" />
         <source>Import a folder of people…</source>
         <translation>从文件夹批量导入…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="54" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="55" />
         <source>Add people</source>
         <translation>添加人员</translation>
     </message>
@@ -69,68 +69,73 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="90" />
-        <location filename="../../kiosk/ui/admin/panel.py" line="105" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="91" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="107" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="98" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="99" />
         <source>No camera is connected to this screen.</source>
         <translation>此屏幕未连接摄像头。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="109" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="112" />
         <source>{name} ({role})</source>
         <translation>{name}（{role}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="111" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="114" />
         <source>Add people</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="112" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="115" />
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="113" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="116" />
         <source>Attendance</source>
         <translation>考勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="114" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="117" />
         <source>Privacy</source>
         <translation>隐私</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="124" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="118" />
+        <source>Outputs</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/panel.py" line="128" />
         <source>Change my PIN…</source>
         <translation>更改我的 PIN…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="127" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="131" />
         <source>Back to the kiosk</source>
         <translation>返回签到屏幕</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="129" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="133" />
         <source>Close kiosk</source>
         <translation>关闭签到机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="196" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="200" />
         <source>Photos of one person</source>
         <translation>同一人的照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="197" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="201" />
         <source>Images ({patterns})</source>
         <translation>图片 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="208" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="212" />
         <source>Folder with one sub-folder per person</source>
         <translation>每人一个子文件夹的文件夹</translation>
     </message>
@@ -549,80 +554,138 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="42" />
-        <location filename="../../kiosk/ui/window.py" line="60" />
+        <location filename="../../kiosk/ui/window.py" line="44" />
+        <location filename="../../kiosk/ui/window.py" line="65" />
         <source>Face check-in</source>
         <translation>人脸签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="151" />
+        <location filename="../../kiosk/ui/window.py" line="156" />
         <source>Camera unavailable — reconnecting…</source>
         <translation>摄像头不可用 — 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="189" />
+        <location filename="../../kiosk/ui/window.py" line="194" />
         <source>passive</source>
         <translation>被动</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="189" />
+        <location filename="../../kiosk/ui/window.py" line="194" />
         <source>strict</source>
         <translation>严格</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="193" />
+        <location filename="../../kiosk/ui/window.py" line="198" />
         <source>liveness check: {mode}, motion only ({files} missing)</source>
         <translation>活体检测：{mode}，仅动作检测（缺少 {files}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="196" />
+        <location filename="../../kiosk/ui/window.py" line="201" />
         <source>liveness check: {mode}</source>
         <translation>活体检测：{mode}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="204" />
+        <location filename="../../kiosk/ui/window.py" line="209" />
         <source>● Camera not responding</source>
         <translation>● 摄像头无响应</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="207" />
+        <location filename="../../kiosk/ui/window.py" line="212" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● 摄像头不可用 — {s:.0f} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="209" />
+        <location filename="../../kiosk/ui/window.py" line="214" />
         <source>● Camera live</source>
         <translation>● 摄像头已连接</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="211" />
+        <location filename="../../kiosk/ui/window.py" line="216" />
         <source>● Video ended</source>
         <translation>● 视频已结束</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="213" />
+        <location filename="../../kiosk/ui/window.py" line="218" />
         <source>● Connecting to the camera…</source>
         <translation>● 正在连接摄像头…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="215" />
+        <location filename="../../kiosk/ui/window.py" line="220" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="216" />
+        <location filename="../../kiosk/ui/window.py" line="221" />
         <source>recognition {fps:.0f} fps</source>
         <translation>识别 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="218" />
+        <location filename="../../kiosk/ui/window.py" line="223" />
         <source>people enrolled: {n}</source>
         <translation>已登记人数：{n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="240" />
+        <location filename="../../kiosk/ui/window.py" line="227" />
+        <source>⚠ output {name} failing: {detail}</source>
+        <translation>⚠ 输出 {name} 出错：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="256" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>摄像头无响应 — 正在等待画面…</translation>
+    </message>
+</context>
+<context>
+    <name>OutputsPage</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="34" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="34" />
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="34" />
+        <source>Event</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="35" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="35" />
+        <source>Last error</source>
+        <translation>最近的错误</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="40" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="42" />
+        <source>Send again</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="59" />
+        <source>Outputs: {pending} pending, {delivered} delivered, {dead} not delivered</source>
+        <translation>输出：待发送 {pending} 条，已送达 {delivered} 条，未送达 {dead} 条</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="61" />
+        <source>Messages below ran out of retries. Fix the receiver, then send them again.</source>
+        <translation>以下消息已用完重试次数。请修复接收端后重新发送。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/outputs.py" line="62" />
+        <source>Every message was delivered or is on its way.</source>
+        <translation>所有消息均已送达或正在发送。</translation>
     </message>
 </context>
 <context>
