@@ -77,6 +77,18 @@ class DatabaseConfig:
     """Where people, templates and attendance live."""
 
     url: str = ""
+    # The data key file ("" = data.key beside the config file); KIOSK_DATA_KEY and the systemd credential
+    # come first (kiosk.store.crypto).
+    key_file: str = ""
+    # Keep the encrypted backup a schema upgrade makes (default: removed once the upgrade succeeded).
+    keep_backup: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingConfig:
+    """Log files (logs/ in the data folder, rotated)."""
+
+    level: str = "INFO"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +101,13 @@ class Config:
     attendance: AttendanceConfig = field(default_factory=AttendanceConfig)
     ui: UiConfig = field(default_factory=UiConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
 
 
 _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("attendance", "policy"): ("daily", "inout", "cooldown"),
     ("ui", "language"): ("", "en", "ja", "zh_CN"),
+    ("logging", "level"): ("DEBUG", "INFO", "WARNING", "ERROR"),
 }
 _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("models", "det_size"): (128, 1920),
@@ -220,6 +234,12 @@ welcome_seconds = 3.0   # how long the welcome banner stays
 
 [database]
 url = ""                # "" = SQLite in the data home; or postgresql://user:pass@host/db
+key_file = ""           # data key (encrypts faces at rest); "" = data.key beside this file.
+                        # KIOSK_DATA_KEY and the systemd credential kiosk-data-key come first.
+keep_backup = false     # keep the encrypted backup a schema upgrade makes (else removed after it)
+
+[logging]
+level = "INFO"          # DEBUG | INFO | WARNING | ERROR, written to logs/kiosk.log (5 x 1 MB, rotated)
 """
 
 

@@ -168,9 +168,11 @@ class Enroller:
         return tids
 
     def delete_person(self, person_id: int, actor: str = "admin") -> bool:
-        """Delete a person: database rows (templates, crops) and their index entries."""
+        """Delete a person: database rows (templates, crops), their index entries, and the index files
+        rewritten at once (the old generation, which still holds their vectors, is deleted by the save)."""
         ok = self.store.delete_person(person_id, actor)
         self.gallery.remove_person(person_id)
+        self.gallery.flush()
         return ok
 
 

@@ -1,8 +1,13 @@
-"""Schema versions and upgrades. A SQLite file is backed up before any upgrade touches it."""
+"""Schema versions and upgrades.
+
+A SQLite file is backed up before any upgrade touches it; with a data key the backup is encrypted with it
+(it holds every face template and crop) and the caller removes it once the upgrade has fully succeeded.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -11,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 
 from kiosk.errors import StoreError
+from kiosk.store.crypto import DataCipher
 from kiosk.store.schema import SCHEMA_VERSION, Base
 
 log = logging.getLogger(__name__)
@@ -68,12 +74,40 @@ def _v2_to_v3(conn: Connection) -> None:
                       f"kind VARCHAR(20) NOT NULL, at {ts} NOT NULL, PRIMARY KEY (seq, person_id))"))
 
 
+def _v3_to_v4(conn: Connection) -> None:
+    """v4: encryption at rest. ``enc`` says how a template row's embedding and crop are stored: 0 plain (rows
+    written before v4), 1 AES-GCM with the data key (kiosk.store.crypto). The rows themselves are encrypted
+    after this step, in small committed batches (Store.open), so a pass cut short resumes where it stopped."""
+    conn.execute(text("ALTER TABLE face_templates ADD COLUMN enc INTEGER NOT NULL DEFAULT 0"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_templates_enc ON face_templates (enc)"))
+
+
 # from-version -> step to the next version
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
-def backup_sqlite(db_path: Path, version: int) -> Path:
-    """A consistent copy of a SQLite file (online backup API: safe with WAL and open readers)."""
+def _wipe(path: Path) -> None:
+    """Overwrite a file with zeros, then delete it: a plain copy of the database should not survive in
+    the file system's free blocks longer than needed (best effort: SSDs and journals may keep copies)."""
+    try:
+        size = path.stat().st_size
+        with path.open("r+b") as f:
+            zeros = bytes(1 << 20)
+            for _ in range(0, size, len(zeros)):
+                f.write(zeros)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError:
+        pass
+    path.unlink(missing_ok=True)
+
+
+def backup_sqlite(db_path: Path, version: int, cipher: DataCipher | None = None) -> Path:
+    """A consistent copy of a SQLite file (online backup API: safe with WAL and open readers).
+
+    With ``cipher`` the copy is encrypted (``.bak.enc``; ``kiosk db decrypt-backup`` restores it) and the
+    plain intermediate copy is overwritten and deleted.
+    """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     dest = db_path.with_name(f"{db_path.name}.v{version}-{stamp}.bak")
     src = sqlite3.connect(str(db_path))
@@ -85,7 +119,26 @@ def backup_sqlite(db_path: Path, version: int) -> Path:
             dst.close()
     finally:
         src.close()
-    return dest
+    if cipher is None:
+        return dest
+    sealed = dest.with_name(dest.name + ".enc")
+    try:
+        cipher.seal_file(dest, sealed)
+    finally:
+        _wipe(dest)
+    return sealed
+
+
+def encrypt_plain_backups(db_path: Path, cipher: DataCipher) -> list[Path]:
+    """Encrypt the plain backups earlier upgrades left beside ``db_path`` (``*.vN-*.bak``): they hold the
+    face data in the clear that encryption at rest is about to remove from the database itself."""
+    done = []
+    for plain in sorted(db_path.parent.glob(f"{db_path.name}.v*-*.bak")):
+        sealed = plain.with_name(plain.name + ".enc")
+        cipher.seal_file(plain, sealed)
+        _wipe(plain)
+        done.append(sealed)
+    return done
 
 
 def stored_version(conn: Connection) -> int | None:
@@ -96,8 +149,10 @@ def stored_version(conn: Connection) -> int | None:
     return int(row[0]) if row else None
 
 
-def ensure_schema(engine: Engine, sqlite_path: Path | None) -> int:
-    """Create a fresh schema or upgrade an older one (backing the file up first). Returns the version."""
+def ensure_schema(engine: Engine, sqlite_path: Path | None,
+                  cipher: DataCipher | None = None) -> tuple[int, Path | None]:
+    """Create a fresh schema or upgrade an older one (backing the file up first, encrypted with ``cipher``).
+    Returns the version and the backup made (None: none was needed)."""
     with engine.connect() as conn:
         version = stored_version(conn)
     if version is None:
@@ -105,13 +160,14 @@ def ensure_schema(engine: Engine, sqlite_path: Path | None) -> int:
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO settings (key, value) VALUES ('schema_version', :v)"),
                          {"v": str(SCHEMA_VERSION)})
-        return SCHEMA_VERSION
+        return SCHEMA_VERSION, None
     if version > SCHEMA_VERSION:
         raise StoreError(f"the database has schema version {version}, newer than this kiosk understands "
                          f"({SCHEMA_VERSION}); update the kiosk software")
+    backup: Path | None = None
     if version < SCHEMA_VERSION:
         if sqlite_path is not None:
-            backup = backup_sqlite(sqlite_path, version)
+            backup = backup_sqlite(sqlite_path, version, cipher)
             log.warning("database schema v%d backed up to %s before upgrading", version, backup)
         else:
             log.warning("upgrading PostgreSQL schema v%d -> v%d (take a pg_dump first if unsure)",
@@ -121,4 +177,4 @@ def ensure_schema(engine: Engine, sqlite_path: Path | None) -> int:
                 MIGRATIONS[v](conn)
             conn.execute(text("UPDATE settings SET value = :v WHERE key = 'schema_version'"),
                          {"v": str(SCHEMA_VERSION)})
-    return SCHEMA_VERSION
+    return SCHEMA_VERSION, backup
