@@ -232,92 +232,92 @@
 <context>
     <name>EnrollDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="159" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="155" />
         <source>Enroll a new person</source>
         <translation>新しい人を登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="173" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="169" />
         <source>Tap to remove this shot</source>
         <translation>タップするとこの写真を削除します</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="177" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="173" />
         <source>Start over</source>
         <translation>やり直す</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="193" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="189" />
         <source>New person</source>
         <translation>新規登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="234" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="230" />
         <source>The face check failed: {error}</source>
         <translation>顔の確認に失敗しました: {error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="235" />
         <source>Look at the camera</source>
         <translation>カメラを見てください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="236" />
         <source>Only one person, please</source>
         <translation>1人ずつお願いします</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="237" />
         <source>Move closer</source>
         <translation>もう少し近づいてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
         <source>Face the camera</source>
         <translation>カメラの方を向いてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
         <source>Too dark</source>
         <translation>暗すぎます</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
         <source>Too bright</source>
         <translation>明るすぎます</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
         <source>Hold still</source>
         <translation>そのまま動かないでください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="246" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
         <source>That looks like someone else. Tap Start over to enroll another person</source>
         <translation>別の人のようです。別の人を登録するには「やり直す」をタップしてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="247" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
         <source>Good. Now turn your head slightly</source>
         <translation>いいですね。少しだけ顔の向きを変えてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="248" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
         <source>Got it!</source>
         <translation>撮影しました！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="249" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
         <source>All shots taken</source>
         <translation>撮影が完了しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="266" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="262" />
         <source>Shots: {n} of {max} (at least {min} needed)</source>
         <translation>撮影: {n} / {max}（{min} 枚以上必要）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="268" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="264" />
         <source>Shots: {n} of {max}. You can save now</source>
         <translation>撮影: {n} / {max}。保存できます</translation>
     </message>
@@ -535,57 +535,63 @@
     <name>KioskWindow</name>
     <message>
         <location filename="../../kiosk/ui/window.py" line="41" />
-        <location filename="../../kiosk/ui/window.py" line="58" />
+        <location filename="../../kiosk/ui/window.py" line="59" />
         <source>Face check-in</source>
         <translation>顔認証チェックイン</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="149" />
+        <location filename="../../kiosk/ui/window.py" line="151" />
         <source>Camera unavailable — reconnecting…</source>
         <translation>カメラを利用できません — 再接続中…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="183" />
+        <location filename="../../kiosk/ui/window.py" line="163" />
+        <location filename="../../kiosk/ui/window.py" line="209" />
+        <source>Recognition stopped — retrying</source>
+        <translation>認識が停止しました — 再試行中</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="198" />
         <source>● Camera not responding</source>
         <translation>● カメラが応答しません</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="186" />
+        <location filename="../../kiosk/ui/window.py" line="201" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● カメラを利用できません — {s:.0f} 秒後に再試行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="188" />
+        <location filename="../../kiosk/ui/window.py" line="203" />
         <source>● Camera live</source>
         <translation>● カメラ稼働中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="190" />
+        <location filename="../../kiosk/ui/window.py" line="205" />
         <source>● Video ended</source>
         <translation>● 動画が終了しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="192" />
+        <location filename="../../kiosk/ui/window.py" line="207" />
         <source>● Connecting to the camera…</source>
         <translation>● カメラに接続しています…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="194" />
+        <location filename="../../kiosk/ui/window.py" line="211" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="195" />
+        <location filename="../../kiosk/ui/window.py" line="212" />
         <source>recognition {fps:.0f} fps</source>
         <translation>認識 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="197" />
+        <location filename="../../kiosk/ui/window.py" line="214" />
         <source>people enrolled: {n}</source>
         <translation>登録人数: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="217" />
+        <location filename="../../kiosk/ui/window.py" line="234" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>カメラが応答しません — 映像を待っています…</translation>
     </message>

@@ -232,92 +232,92 @@
 <context>
     <name>EnrollDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="159" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="155" />
         <source>Enroll a new person</source>
         <translation>登记新人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="173" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="169" />
         <source>Tap to remove this shot</source>
         <translation>点按可删除此照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="177" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="173" />
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="193" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="189" />
         <source>New person</source>
         <translation>新人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="234" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="230" />
         <source>The face check failed: {error}</source>
         <translation>人脸检查失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="235" />
         <source>Look at the camera</source>
         <translation>请看摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="236" />
         <source>Only one person, please</source>
         <translation>请一次一人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="237" />
         <source>Move closer</source>
         <translation>请再靠近一些</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
         <source>Face the camera</source>
         <translation>请正对摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
         <source>Too dark</source>
         <translation>太暗了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
         <source>Too bright</source>
         <translation>太亮了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
         <source>Hold still</source>
         <translation>请保持不动</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="246" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
         <source>That looks like someone else. Tap Start over to enroll another person</source>
         <translation>看起来是另一个人。要登记其他人，请点按“重新开始”</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="247" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
         <source>Good. Now turn your head slightly</source>
         <translation>很好。请稍微转一下头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="248" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
         <source>Got it!</source>
         <translation>拍好了！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="249" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
         <source>All shots taken</source>
         <translation>照片已拍完</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="266" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="262" />
         <source>Shots: {n} of {max} (at least {min} needed)</source>
         <translation>已拍：{n} / {max}（至少需要 {min} 张）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="268" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="264" />
         <source>Shots: {n} of {max}. You can save now</source>
         <translation>已拍：{n} / {max}。现在可以保存</translation>
     </message>
@@ -535,57 +535,63 @@
     <name>KioskWindow</name>
     <message>
         <location filename="../../kiosk/ui/window.py" line="41" />
-        <location filename="../../kiosk/ui/window.py" line="58" />
+        <location filename="../../kiosk/ui/window.py" line="59" />
         <source>Face check-in</source>
         <translation>人脸签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="149" />
+        <location filename="../../kiosk/ui/window.py" line="151" />
         <source>Camera unavailable — reconnecting…</source>
         <translation>摄像头不可用 — 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="183" />
+        <location filename="../../kiosk/ui/window.py" line="163" />
+        <location filename="../../kiosk/ui/window.py" line="209" />
+        <source>Recognition stopped — retrying</source>
+        <translation>识别已停止 — 正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="198" />
         <source>● Camera not responding</source>
         <translation>● 摄像头无响应</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="186" />
+        <location filename="../../kiosk/ui/window.py" line="201" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● 摄像头不可用 — {s:.0f} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="188" />
+        <location filename="../../kiosk/ui/window.py" line="203" />
         <source>● Camera live</source>
         <translation>● 摄像头已连接</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="190" />
+        <location filename="../../kiosk/ui/window.py" line="205" />
         <source>● Video ended</source>
         <translation>● 视频已结束</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="192" />
+        <location filename="../../kiosk/ui/window.py" line="207" />
         <source>● Connecting to the camera…</source>
         <translation>● 正在连接摄像头…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="194" />
+        <location filename="../../kiosk/ui/window.py" line="211" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="195" />
+        <location filename="../../kiosk/ui/window.py" line="212" />
         <source>recognition {fps:.0f} fps</source>
         <translation>识别 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="197" />
+        <location filename="../../kiosk/ui/window.py" line="214" />
         <source>people enrolled: {n}</source>
         <translation>已登记人数：{n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="217" />
+        <location filename="../../kiosk/ui/window.py" line="234" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>摄像头无响应 — 正在等待画面…</translation>
     </message>
