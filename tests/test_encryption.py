@@ -191,7 +191,8 @@ def test_plain_database_is_encrypted_at_upgrade_and_a_kill_resumes(home, tmp_pat
     home.mkdir(parents=True)
     vectors, crops = _plain_v1_database(db, 20, 3, np.random.default_rng(7))
     old_backup = home / "kiosk.sqlite3.v1-20250101-000000.bak"  # an earlier upgrade's plain backup
-    old_backup.write_bytes(db.read_bytes())
+    plain_v1 = db.read_bytes()
+    old_backup.write_bytes(plain_v1)
     url = f"sqlite:///{db}"
     assert leaks(home, vectors, crops) != []  # the search finds plain data where there is some
 
@@ -223,7 +224,13 @@ def test_plain_database_is_encrypted_at_upgrade_and_a_kill_resumes(home, tmp_pat
     con = sqlite3.connect(db)
     assert con.execute("SELECT count(*) FROM face_templates WHERE enc = 0").fetchone()[0] == 0
     con.close()
-    assert not old_backup.exists() and old_backup.with_name(old_backup.name + ".enc").is_file()
+    sealed = old_backup.with_name(old_backup.name + ".enc")
+    assert not old_backup.exists() and sealed.is_file()
+    # `kiosk backup decrypt` gives the plain file back, with the key only.
+    r = run_cli("backup", "decrypt", str(sealed), str(tmp_path / "restored.sqlite3"), home=home)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "restored.sqlite3").read_bytes() == plain_v1
+    (tmp_path / "restored.sqlite3").unlink()
     assert not list(home.glob("*.bak")), "the upgrade's own backup is removed after success"
     assert leaks(home, vectors, crops) == []
 

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "kiosk.cli.cmd_gallery",
     "kiosk.cli.cmd_run",
     "kiosk.cli.cmd_admin",
+    "kiosk.cli.cmd_backup",
 )
 
 

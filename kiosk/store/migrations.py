@@ -105,7 +105,7 @@ def _wipe(path: Path) -> None:
 def backup_sqlite(db_path: Path, version: int, cipher: DataCipher | None = None) -> Path:
     """A consistent copy of a SQLite file (online backup API: safe with WAL and open readers).
 
-    With ``cipher`` the copy is encrypted (``.bak.enc``; ``kiosk db decrypt-backup`` restores it) and the
+    With ``cipher`` the copy is encrypted (``.bak.enc``; ``kiosk backup decrypt`` restores it) and the
     plain intermediate copy is overwritten and deleted.
     """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
