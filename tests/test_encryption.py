@@ -255,3 +255,35 @@ def test_key_sources_and_refusals(tmp_path, monkeypatch):
     monkeypatch.delenv("CREDENTIALS_DIRECTORY")
     with pytest.raises(DataKeyError, match="no data key was found"):
         Store.open(url, key_file=key_file)
+
+
+@pytest.mark.parametrize("damage", ["none", "flip_graph", "flip_sidecar", "other_key"])
+def test_sealed_index_files_load_and_are_rebuilt_when_damaged_or_under_another_key(tmp_path, damage):
+    from kiosk.eval.bench_gallery import synthetic
+    from kiosk.gallery import persist
+    from kiosk.gallery.array_source import ArraySource
+    from kiosk.store.crypto import DataCipher
+
+    persons, vectors, queries, _ = synthetic(100, 3, 128, 50, 0)
+    src = ArraySource.from_arrays("m", persons, vectors)
+    path = tmp_path / "g.usearch"
+    cipher = DataCipher(os.urandom(32), "test")
+    g = Gallery(src, "m", 128, threshold=0.4, index_path=path, exact_limit=0, cipher=cipher)
+    g.ready()
+    g.close()
+    sidecar = persist.sidecar_path(path)
+    graph = persist.data_glob(path)[0]
+    assert leaks(tmp_path, vectors) == [] and not sidecar.read_bytes().startswith(b"PK")
+    if damage in ("flip_graph", "flip_sidecar"):
+        target = graph if damage == "flip_graph" else sidecar
+        data = bytearray(target.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        target.write_bytes(bytes(data))
+    key = DataCipher(os.urandom(32), "other") if damage == "other_key" else cipher
+    g2 = Gallery(src, "m", 128, threshold=0.4, index_path=path, exact_limit=0, cipher=key)
+    g2.ready()
+    assert g2.last_ready == ("loaded" if damage == "none" else "rebuilt")
+    ref = Gallery(src, "m", 128, threshold=0.4)
+    ref.ready()
+    assert [r.candidate_id for r in g2.match_many(queries)] == [r.candidate_id for r in ref.match_many(queries)]
+    g2.close()

@@ -133,7 +133,8 @@ def cmd_calibrate(ctx: AppContext, args: argparse.Namespace, source: TemplateSou
         return run_calibrate(ctx.store, ctx.embedder_id, args.target_far, args.plot, args.json)  # type: ignore
     from kiosk.store import Store  # type: ignore[attr-defined]
 
-    own = Store.open(ctx.database_url)
+    own = Store.open(ctx.database_url, key_file=Path(ctx.config.database.key_file).expanduser()
+                     if ctx.config.database.key_file else None)
     try:
         return run_calibrate(own, ctx.embedder_id, args.target_far, args.plot, args.json)
     finally:
