@@ -529,7 +529,9 @@ class Store:
             gone = s.execute(delete(FaceTemplate).where(FaceTemplate.id.in_(list(template_ids)))
                              .returning(FaceTemplate.person_id)).scalars().all()
             self._log_changes(s, dict.fromkeys(gone, "templates"))
-            return len(gone)
+        if gone:
+            self.checkpoint()  # as in delete_person: no old copy of the removed faces in the WAL
+        return len(gone)
 
     def template_crops(self, person_id: int) -> list[bytes]:
         """The stored aligned crops (JPEG) of a person, oldest first."""
