@@ -88,6 +88,18 @@ class DatabaseConfig:
     """Where people, templates and attendance live."""
 
     url: str = ""
+    # The data key file ("" = data.key beside the config file); KIOSK_DATA_KEY and the systemd credential
+    # come first (kiosk.store.crypto).
+    key_file: str = ""
+    # Keep the encrypted backup a schema upgrade makes (default: removed once the upgrade succeeded).
+    keep_backup: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingConfig:
+    """Log files (logs/ in the data folder, rotated)."""
+
+    level: str = "INFO"
 
 
 OUTPUT_TYPES = ("webhook", "mqtt", "relay")
@@ -239,12 +251,14 @@ class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     liveness: LivenessConfig = field(default_factory=LivenessConfig)
     outputs: tuple[OutputConfig, ...] = ()
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
 
 
 _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("attendance", "policy"): ("daily", "inout", "cooldown"),
     ("ui", "language"): ("", "en", "ja", "zh_CN"),
     ("liveness", "mode"): ("off", "passive", "strict"),
+    ("logging", "level"): ("DEBUG", "INFO", "WARNING", "ERROR"),
 }
 _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("models", "det_size"): (128, 1920),
@@ -382,6 +396,9 @@ welcome_seconds = 3.0   # how long the welcome banner stays
 
 [database]
 url = ""                # "" = SQLite in the data home; or postgresql://user:pass@host/db
+key_file = ""           # data key (encrypts faces at rest); "" = data.key beside this file.
+                        # KIOSK_DATA_KEY and the systemd credential kiosk-data-key come first.
+keep_backup = false     # keep the encrypted backup a schema upgrade makes (else removed after it)
 
 [liveness]
 # Presentation-attack detection: a photo or a phone screen must not check anyone in (README, "Liveness").
@@ -390,6 +407,10 @@ passive_threshold = 0.35  # passive: least mean P(real) of the networks over a t
 strict_threshold = 0.3    # strict: least mean P(real) of the networks
 strict_parallax = 0.07    # strict: least nose parallax (inter-ocular distances) of a head that turns or nods
 strict_window_s = 0.9     # strict: a track not shown live by then is judged an attack
+
+[logging]
+level = "INFO"          # DEBUG | INFO | WARNING | ERROR, written to logs/kiosk.log (5 x 1 MB, rotated)
+
 # Outputs: any number of [[outputs]] tables; every matching event is delivered at least once, in order,
 # with a stable event_id (see `kiosk events`). Examples (remove the leading "# " to use):
 # [[outputs]]

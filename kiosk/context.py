@@ -48,6 +48,7 @@ class Overrides:
     threads: int | None = None
     database_url: str | None = None
     liveness: str | None = None
+    keep_backup: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -180,7 +181,9 @@ class AppContext:
         """The database (created or upgraded on first use)."""
         from kiosk.store import Store
 
-        return Store.open(self.database_url)
+        db = self.config.database
+        return Store.open(self.database_url, key_file=Path(db.key_file).expanduser() if db.key_file else None,
+                          keep_backup=self.overrides.keep_backup or db.keep_backup)
 
     def _index_path(self, model_id: str) -> Path:
         import hashlib

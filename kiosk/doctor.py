@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from kiosk import __version__, paths, qtdeps
 from kiosk.errors import ModelError
 from kiosk.store import Store
+from kiosk.store.crypto import DataKeyError
 from kiosk.store.schema import utcnow
 
 if TYPE_CHECKING:
@@ -820,8 +821,9 @@ def _schema_version(store: Store) -> str:
     return str(store.schema_version)
 
 
-def _open_store(url: str, opts: DoctorOptions) -> Store:
-    return _with_timeout(lambda: Store.open(url), opts.database_timeout_s)
+def _open_store(url: str, opts: DoctorOptions, key_file: str = "") -> Store:
+    key = Path(key_file).expanduser() if key_file else None
+    return _with_timeout(lambda: Store.open(url, key_file=key), opts.database_timeout_s)
 
 
 def check_database(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
@@ -847,10 +849,13 @@ def check_database(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
                 return CheckResult("database", FAIL, f"{target} is not writable by this user", _owner_hint(target),
                                    data)
     try:
-        store = _open_store(url, opts)
+        store = _open_store(url, opts, ctx.config.database.key_file)
     except _Timeout as exc:
         return CheckResult("database", FAIL, f"{shown}: {exc}",
                            "check that the database server is running and reachable from this machine", data)
+    except DataKeyError as exc:
+        return CheckResult("database", FAIL, str(exc),
+                           "give this kiosk the database's data key (docs/deployment.md, 'Data key')", data)
     except Exception as exc:  # StoreError and driver errors alike end up as a message here
         return CheckResult("database", FAIL, f"{shown} cannot be opened: {exc}",
                            "check [database] url / DATABASE_URL, the server and its user and password; for "
@@ -859,6 +864,7 @@ def check_database(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
         people = store.list_people()
         active = sum(1 for p in people if getattr(p, "active", True))
         version = _schema_version(store)
+        data.update(data_key=store.cipher.source, data_key_id=store.cipher.key_id)
     except Exception as exc:
         return CheckResult("database", FAIL, f"{shown} opens but cannot be read: {exc}",
                            "restore the database from a backup (docs/deployment.md)", data)

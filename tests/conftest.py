@@ -8,6 +8,7 @@ absent (a fresh clone) they are deselected with a line saying so, and CI, which 
 
 from __future__ import annotations
 
+import base64
 import os
 import tempfile
 from pathlib import Path
@@ -34,6 +35,10 @@ os.environ["KIOSK_MODEL_DIR"] = str(DEFAULT_MODELS)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["KIOSK_HOME"] = tempfile.mkdtemp(prefix="kiosk-test-home-")
 os.environ.pop("DATABASE_URL", None)
+# One data key (encryption at rest) for the whole run, as kiosks sharing a database share theirs: tests copy
+# databases between homes and start kiosk processes with their own home on one database. The tests of the
+# key itself (tests/test_encryption.py) remove it to exercise the key file, the credential and the errors.
+os.environ["KIOSK_DATA_KEY"] = base64.b64encode(os.urandom(32)).decode()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -215,3 +215,55 @@ def test_full_screen_window_refits_when_its_screen_changes_size(qtbot, monkeypat
     qtbot.waitUntil(lambda: not window.isFullScreen())
     screen.geometryChanged.emit(screen.geometry())
     assert fits == [(window, screen)]
+
+
+class _BrokenThenFixed:
+    """A recognizer that fails on every frame until ``fixed`` (a model that cannot run, a lost database)."""
+
+    def __init__(self) -> None:
+        self.fixed = False
+        self.calls = 0
+
+    def process(self, image, index, video_time_s):  # type: ignore[no-untyped-def]
+        from kiosk.attendance.recognizer import FrameResult
+
+        self.calls += 1
+        if not self.fixed:
+            raise RuntimeError("onnxruntime: the model failed")
+        return FrameResult(index, video_time_s, ())
+
+    def reset(self) -> None:
+        pass
+
+
+def test_a_failing_recognition_is_shown_retried_with_backoff_and_cleared(qtbot, tmp_path: Path) -> None:
+    from kiosk.attendance.background import BackgroundRecognizer
+    from kiosk.ui.runner import RecognitionRunner
+
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for i in range(4):
+        cv2.imwrite(str(folder / f"{i:03d}.png"), np.full((120, 160, 3), 40 * i, np.uint8))
+    window = KioskWindow(allow_close=True)
+    recognizer = _BrokenThenFixed()
+    runner = RecognitionRunner(recognizer, parent=window)  # type: ignore[arg-type]
+    camera = CameraThread(ImageFolderSource(str(folder), CameraConfig(fps=20)), pace=True, at_end="loop",
+                          frame_sink=runner.submit, parent=window)
+    window.attach(camera, runner)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    try:
+        qtbot.waitUntil(lambda: window.recognition_error is not None, timeout=10_000)
+        assert window.view._message == "Recognition stopped — retrying"
+        assert "Recognition stopped — retrying" in window.status.text()
+        # Retried with growing waits, not on every one of the 20 frames a second.
+        qtbot.wait(2000)
+        assert 2 <= recognizer.calls <= 4, recognizer.calls
+        assert [BackgroundRecognizer.backoff_s(n) for n in (1, 2, 3, 8, 50)] == [0.5, 1.0, 2.0, 30.0, 30.0]
+        recognizer.fixed = True
+        qtbot.waitUntil(lambda: window.recognition_error is None, timeout=15_000)
+        assert window.view._message == "" and "Recognition stopped" not in window.status.text()
+        assert runner.worker.failures == 0
+    finally:
+        window.shutdown()

@@ -29,6 +29,7 @@ from kiosk.modelzoo.locate import ModelLocator, default_model_dirs
 from kiosk.modelzoo.manifest import load_manifest
 from kiosk.reembed import NO_ALIGNMENT, NO_CROP, UNREADABLE, count_to_move, reembed_templates
 from kiosk.store import Store, TemplateIn
+from kiosk.store.store import _crop_ad
 
 PEOPLE = ["Colin_Powell", "Tony_Blair", "Donald_Rumsfeld", "Gerhard_Schroeder", "Ariel_Sharon", "Hugo_Chavez"]
 
@@ -85,6 +86,12 @@ def home_with(old_db: Path, tmp_path: Path) -> Path:
     home.mkdir()
     shutil.copy(old_db, home / "kiosk.sqlite3")
     return home
+
+
+def sealed_crop(home: Path, person_id: int, jpeg: bytes) -> bytes:
+    """A crop as the store writes it: sealed with the data key for that person's rows."""
+    with Store.open(f"sqlite:///{home / 'kiosk.sqlite3'}") as s:
+        return s.cipher.seal(jpeg, _crop_ad(person_id))
 
 
 def rows(home: Path) -> list[tuple[int, int, str, str]]:
@@ -168,7 +175,7 @@ def test_templates_without_a_usable_crop_are_listed_and_kept(old_db, tmp_path):
     with sqlite3.connect(db) as c:
         c.execute(f"UPDATE face_templates SET crop = NULL WHERE id IN ({gone[0]}, {gone[1]})")
         c.execute("UPDATE face_templates SET crop = substr(crop, 1, 3000) WHERE id = ?", (truncated,))
-        c.execute("UPDATE face_templates SET crop = ? WHERE id = ?", (blank, no_face))
+        c.execute("UPDATE face_templates SET crop = ? WHERE id = ?", (sealed_crop(home, pids[2], blank), no_face))
     r = run_cli("--pack", NEW_PACK, "reembed", "--json", home=home)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
@@ -207,8 +214,9 @@ def test_a_crop_of_another_size_is_aligned_by_the_detector(old_db, tmp_path):
     tid = rows(home)[0][0]
     photo = (EXAMPLES / "obama.jpg").read_bytes()
     with sqlite3.connect(db) as c:
-        c.execute("UPDATE face_templates SET crop = ? WHERE id = ?", (photo, tid))
         pid = c.execute("SELECT person_id FROM face_templates WHERE id = ?", (tid,)).fetchone()[0]
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE face_templates SET crop = ? WHERE id = ?", (sealed_crop(home, pid, photo), tid))
         c.execute("DELETE FROM face_templates WHERE person_id = ? AND id != ?", (pid, tid))
     ctx = AppContext(Overrides(home=str(home), pack=NEW_PACK, model_dir=str(MODELS)))
     try:

@@ -130,11 +130,13 @@ def test_migration_of_an_older_schema_file_backs_it_up_first(tmp_path):
     con.execute("INSERT INTO attendance_events VALUES (1, 1, 'front', 'checkin', '2025-01-02 08:00:00', 0.7)")
     con.commit()
     con.close()
-    store = Store.open(f"sqlite:///{db}")
+    store = Store.open(f"sqlite:///{db}", keep_backup=True)
     assert store.schema_version == SCHEMA_VERSION
-    backups = list(tmp_path.glob("old.sqlite3.v1-*.bak"))
-    assert len(backups) == 1
-    old = sqlite3.connect(backups[0])
+    backups = list(tmp_path.glob("old.sqlite3.v1-*.bak.enc"))  # encrypted with the data key
+    assert len(backups) == 1 and not list(tmp_path.glob("*.bak"))
+    plain = tmp_path / "restored.sqlite3"
+    store.cipher.open_file(backups[0], plain)
+    old = sqlite3.connect(plain)
     assert old.execute("SELECT value FROM settings WHERE key='schema_version'").fetchone() == ("1",)
     old.close()
     assert store.get_person(1).name == "山田太郎"
@@ -142,7 +144,7 @@ def test_migration_of_an_older_schema_file_backs_it_up_first(tmp_path):
     assert ev[0].name == "山田太郎" and ev[0].external_id == "J1" and ev[0].ts.tzinfo is not None
     store.close()
     assert Store.open(f"sqlite:///{db}").schema_version == SCHEMA_VERSION  # idempotent, no second backup
-    assert len(list(tmp_path.glob("old.sqlite3.v1-*.bak"))) == 1
+    assert len(list(tmp_path.glob("old.sqlite3.v*-*.bak*"))) == 1
 
 
 def test_a_newer_schema_is_refused(tmp_path):

@@ -21,13 +21,19 @@ from kiosk.camera.mailbox import NewestMailbox
 log = logging.getLogger(__name__)
 
 NICE_INCREMENT = 5
+# After a failed frame the worker waits before the next one, doubling up to the cap: a fault that hits every
+# frame (a model that cannot run, a lost database) then costs a few attempts a minute and a few log lines,
+# not a busy loop and megabytes of identical tracebacks; the first frame that succeeds resets it.
+BACKOFF_FIRST_S = 0.5
+BACKOFF_MAX_S = 30.0
 
 
 class BackgroundRecognizer:
     """Runs a FrameRecognizer on its own thread and reports each FrameResult through ``on_result``.
 
     on_result runs on the worker thread (the window turns it into a queued Qt signal).
-    on_error gets a message when processing a frame fails; the worker carries on with the next one.
+    on_error gets a message when processing a frame fails; the worker retries with the next frame after a
+    wait that doubles with each consecutive failure (``BACKOFF_FIRST_S`` .. ``BACKOFF_MAX_S``).
     on_idle runs on the worker thread at start, every ``idle_every_s`` and soon after ``request_idle``.
     """
 
@@ -46,7 +52,9 @@ class BackgroundRecognizer:
         self.max_pending = 0
         self._reset = threading.Event()
         self._idle_now = threading.Event()
+        self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self.failures = 0  # consecutive failed frames (0: recognition is working)
 
     def submit(self, frame: Frame) -> None:
         """Offer a frame (any thread, never blocks); replaces a frame not yet started on."""
@@ -107,11 +115,24 @@ class BackgroundRecognizer:
             try:
                 result = self.recognizer.process(frame.image, frame.index, frame.video_time_s)
             except Exception as exc:  # one bad frame must not stop the kiosk
-                log.exception("recognition failed on frame %d", frame.index)
+                self.failures += 1
+                wait = self.backoff_s(self.failures)
+                if self.failures & (self.failures - 1) == 0:  # 1st, 2nd, 4th, 8th...: the log stays readable
+                    log.exception("recognition failed on frame %d (%d in a row); retrying in %.1f s",
+                                  frame.index, self.failures, wait)
                 self.on_error(str(exc) or type(exc).__name__)
+                self._stopping.wait(wait)
                 continue
+            if self.failures:
+                log.warning("recognition works again after %d failed frame(s)", self.failures)
+                self.failures = 0
             self.processed += 1
             self.on_result(result)
+
+    @staticmethod
+    def backoff_s(failures: int) -> float:
+        """The wait after the ``failures``-th failed frame in a row."""
+        return min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2.0 ** (max(1, failures) - 1))
 
     def _call_idle(self) -> None:
         try:
@@ -121,6 +142,7 @@ class BackgroundRecognizer:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the worker after its current frame."""
+        self._stopping.set()
         self.slot.close()
         if self._thread is not None:
             self._thread.join(timeout)

@@ -45,6 +45,8 @@ def register_bench(bench_sub: argparse._SubParsersAction) -> None:
     p.add_argument("--people", type=int, default=100_000)
     p.add_argument("--templates", type=int, default=3, help="templates per person")
     p.add_argument("--queries", type=int, default=2000)
+    p.add_argument("--plain", action="store_true",
+                   help="index files not encrypted (the kiosk always encrypts them; for comparison)")
     p.add_argument("--dim", type=int, default=0, help="embedding size (default: the active embedder's)")
     p.add_argument("--work", help="folder for the persisted index (default: a temporary folder)")
     p.add_argument("--crossover", action="store_true", help="also measure exact-vs-graph search by size")
@@ -88,7 +90,7 @@ def cmd_bench_gallery(ctx: AppContext, args: argparse.Namespace) -> int:
         raise KioskError("--people must be at least 2, --templates and --queries at least 1")
     dim = args.dim or _active_dim(ctx)
     result = bench_gallery(args.people, args.templates, dim, ctx.embedder_id, queries=args.queries,
-                           work=Path(args.work) if args.work else None)
+                           work=Path(args.work) if args.work else None, encrypt=not args.plain)
     if args.crossover:
         result["crossover"] = exact_crossover(dim)
     if args.json:
@@ -131,7 +133,8 @@ def cmd_calibrate(ctx: AppContext, args: argparse.Namespace, source: TemplateSou
         return run_calibrate(ctx.store, ctx.embedder_id, args.target_far, args.plot, args.json)  # type: ignore
     from kiosk.store import Store  # type: ignore[attr-defined]
 
-    own = Store.open(ctx.database_url)
+    own = Store.open(ctx.database_url, key_file=Path(ctx.config.database.key_file).expanduser()
+                     if ctx.config.database.key_file else None)
     try:
         return run_calibrate(own, ctx.embedder_id, args.target_far, args.plot, args.json)
     finally:

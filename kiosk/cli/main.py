@@ -8,8 +8,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from kiosk import __version__
+from kiosk import __version__, paths
 from kiosk.cli.common import reembed_progress_bar, report_reembed
+from kiosk.cli.logfiles import start_file_log
 from kiosk.context import AppContext, Overrides
 from kiosk.errors import KioskError
 
@@ -28,6 +29,7 @@ COMMAND_MODULES = (
     "kiosk.cli.cmd_run",
     "kiosk.cli.cmd_admin",
     "kiosk.cli.cmd_events",
+    "kiosk.cli.cmd_backup",
 )
 
 
@@ -48,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--database-url", help="database URL (sqlite:///... or postgresql://...); also DATABASE_URL")
     g.add_argument("--liveness", choices=("off", "passive", "strict"),
                    help="presentation-attack detection for this run (over the admin setting and [liveness] mode)")
+    g.add_argument("--keep-backup", action="store_true",
+                   help="keep the (encrypted) database backup a schema upgrade makes; also [database] keep_backup")
     g.add_argument("-v", "--verbose", action="store_true", help="log more")
     w = parser.add_argument_group("kiosk window (no command)")
     w.add_argument("--source", help="camera index, video file, URL or image folder")
@@ -69,6 +73,7 @@ def _context(args: argparse.Namespace) -> AppContext:
             threads=args.threads,
             database_url=args.database_url,
             liveness=args.liveness,
+            keep_backup=args.keep_backup,
         ),
         tolerate_bad_config=args.command == "doctor",
     )
@@ -82,8 +87,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # The console stays at WARNING (-v: DEBUG) whatever the file's level is.
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.getLogger().level)
+    file_log: logging.Handler | None = None
     try:
         ctx = _context(args)
+        file_log = start_file_log(paths.log_dir(), ctx.config.logging.level)
+        logging.getLogger(__name__).info("kiosk %s: %s", __version__, " ".join(argv or sys.argv[1:]) or "window")
         if args.command is None:
             return _open_window(ctx, args)
         # A command that opens the gallery first moves templates of another embedder: bar and report on stderr.
@@ -96,10 +107,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(func(ctx, args) or 0)
     except KioskError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if file_log is not None:  # to the file only: the console already has it
+            file_log.handle(logging.makeLogRecord({"name": "kiosk.cli", "levelno": logging.ERROR,
+                                                   "levelname": "ERROR", "msg": "error: %s", "args": (str(exc),)}))
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        if file_log is not None:
+            logging.getLogger().removeHandler(file_log)
+            file_log.close()
 
 
 def _open_window(ctx: AppContext, args: argparse.Namespace) -> int:

@@ -94,12 +94,15 @@ def _percentile_ms(samples: list[float], q: float) -> float:
 def child_run(work: Path, params: dict) -> dict:
     """The fresh-process half: ready() from the files, search latency, enrol time, RSS."""
     from kiosk.gallery import Gallery
+    from kiosk.store.crypto import DataCipher
 
     model_id, dim = params["model_id"], params["dim"]
+    # The index files sealed with a data key, as the kiosk's are (the key from the parent, which wrote them).
+    cipher = DataCipher(bytes.fromhex(params["key"]), "bench") if params.get("key") else None
     src = _source_from_dir(work, model_id)
     rss0 = rss_mb()
     gallery = Gallery(src, model_id, dim, threshold=0.3, margin=0.05, index_path=work / "gallery.idx",
-                      **params["gallery"])
+                      cipher=cipher, **params["gallery"])
     t0 = time.perf_counter()
     gallery.ready()
     ready_s = time.perf_counter() - t0
@@ -138,7 +141,7 @@ def child_run(work: Path, params: dict) -> dict:
     # The repair path: a restart after a crash that lost those enrolments' save.
     t0 = time.perf_counter()
     gallery2 = Gallery(src, model_id, dim, threshold=0.3, margin=0.05, index_path=work / "gallery.idx",
-                       **params["gallery"])
+                       cipher=cipher, **params["gallery"])
     gallery2.ready()
     repair_s = time.perf_counter() - t0
     repaired = gallery2.last_ready
@@ -173,9 +176,12 @@ def bench_gallery(
     work: Path | None = None,
     gallery_options: dict | None = None,
     seed: int = 0,
+    encrypt: bool = True,
 ) -> dict:
-    """Build, persist, then measure a fresh start (see the module docstring); returns the figures."""
+    """Build, persist, then measure a fresh start (see the module docstring); returns the figures.
+    ``encrypt``: index files sealed with a random data key, as a kiosk's are (False: plain, to compare)."""
     from kiosk.gallery import Gallery
+    from kiosk.store.crypto import DataCipher
 
     own = work is None
     tmp = tempfile.TemporaryDirectory(prefix="kiosk-bench-gallery-") if own else None
@@ -189,14 +195,17 @@ def bench_gallery(
         np.save(work / "queries.npy", qv)
         src = ArraySource.from_arrays(model_id, persons, vectors)
         t0 = time.perf_counter()
-        g = Gallery(src, model_id, dim, threshold=0.3, index_path=work / "gallery.idx", **opts)
+        key = os.urandom(32) if encrypt else None
+        cipher = DataCipher(key, "bench") if key else None
+        g = Gallery(src, model_id, dim, threshold=0.3, index_path=work / "gallery.idx", cipher=cipher, **opts)
         g.ready()
         build_s = time.perf_counter() - t0
         g.close()
         del g, src
         truth = exact_best_person(vectors, persons, qv)
         del vectors
-        params = {"model_id": model_id, "dim": dim, "enrolls": enrolls, "gallery": opts}
+        params = {"model_id": model_id, "dim": dim, "enrolls": enrolls, "gallery": opts,
+                  "key": key.hex() if key else None}
         code = ("import json,sys; from pathlib import Path; from kiosk.eval.bench_gallery import child_run; "
                 "print(json.dumps(child_run(Path(sys.argv[1]), json.loads(sys.argv[2]))))")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]),
@@ -221,6 +230,7 @@ def bench_gallery(
             "dim": dim,
             "queries": queries,
             "build_s": round(build_s, 2),
+            "encrypted": encrypt,
             "index_mb": round(files / 1e6, 1),
             **{k: v for k, v in opts.items()},
         }

@@ -48,6 +48,7 @@ from kiosk.gallery.index import (
 from kiosk.gallery.scoring import NOBODY, SCORINGS, TOP_K, MatchResult, best_two, decide
 from kiosk.gallery.source import TemplateSource
 from kiosk.gallery.sync import exact_vectors, plan_full, plan_people, resum_after
+from kiosk.store.crypto import DataCipher
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class Gallery:
         expansion_search: int = EXPANSION_SEARCH,
         dtype: str = DTYPE,
         scoring: str = "centroid",
+        cipher: DataCipher | None = None,
     ) -> None:
         if scoring not in SCORINGS:
             raise ValueError(f"scoring must be one of {SCORINGS}, not {scoring!r}")
@@ -91,6 +93,9 @@ class Gallery:
         self.threshold = float(threshold)
         self.margin = float(margin)
         self.index_path = Path(index_path) if index_path is not None else None
+        # The index files hold template vectors: sealed with the data key of the store that holds the
+        # templates (kiosk.store.Store.cipher) unless told otherwise; plain only for key-less test sources.
+        self.cipher: DataCipher | None = cipher if cipher is not None else getattr(source, "cipher", None)
         self.scoring = scoring
         self._lock = threading.RLock()  # the index lock: searches and swaps, in-memory work only
         self._write = threading.RLock()  # one writer at a time; may read the store (never under _lock)
@@ -170,7 +175,7 @@ class Gallery:
             index: TemplateIndex | None = None
             if self.index_path is not None:
                 try:
-                    index = TemplateIndex.load(self.params, self.index_path)
+                    index = TemplateIndex.load(self.params, self.index_path, self.cipher)
                 except persist.GalleryFileError as exc:
                     if persist.sidecar_path(self.index_path).exists() or persist.data_glob(self.index_path):
                         log.warning("gallery index unusable, rebuilding from the database: %s", exc)
@@ -192,7 +197,7 @@ class Gallery:
                 how = "rebuilt" if self.index_path is not None else "built"
                 if self.index_path is not None:
                     # A rebuild is the slow path; save it right away so the next start is fast.
-                    index.save(self.index_path)
+                    index.save(self.index_path, self.cipher)
             matrix = self._with_matrix(index)
             if matrix is not None:
                 index.matrix = matrix
@@ -295,7 +300,7 @@ class Gallery:
                 return False
             # Under the index lock, as before the split: a search never runs while the graph is written.
             with self._lock:
-                index.save(self.index_path)
+                index.save(self.index_path, self.cipher)
             return True
 
     def close(self) -> None:

@@ -26,6 +26,7 @@ import numpy as np
 
 from kiosk.gallery import persist
 from kiosk.gallery.person_sums import PersonSums
+from kiosk.store.crypto import DataCipher
 
 log = logging.getLogger(__name__)
 
@@ -171,9 +172,10 @@ class TemplateIndex:
         return cls(params, graph, keys, persons, sums, fingerprint)
 
     @classmethod
-    def load(cls, params: IndexParams, index_path: Path) -> TemplateIndex:
-        """The index saved at ``index_path``; persist.GalleryFileError when missing, damaged or foreign."""
-        meta, arrays = persist.read_sidecar(index_path)
+    def load(cls, params: IndexParams, index_path: Path, cipher: DataCipher | None = None) -> TemplateIndex:
+        """The index saved at ``index_path`` (sealed with ``cipher`` when given); persist.GalleryFileError when
+        missing, damaged, foreign or sealed with another key."""
+        meta, arrays = persist.read_sidecar(index_path, cipher)
         keys, persons = arrays["keys"], arrays["persons"]
         if meta.model_id != params.model_id or meta.dim != params.dim or meta.dtype != params.dtype:
             raise persist.GalleryFileError(
@@ -181,10 +183,12 @@ class TemplateIndex:
                 f"({params.dim}-d {params.dtype})")
         if len(keys) > 1 and not np.all(keys[1:] > keys[:-1]):
             raise persist.GalleryFileError("stored keys are not sorted")
-        data = persist.verify_data(index_path, meta)
+        data = index_path.parent / meta.data_file
+        source: str | bytes = (str(persist.verify_data(index_path, meta)) if cipher is None
+                               else persist.read_graph(index_path, meta, cipher))
         graph = cls.new_graph(params)
         try:
-            graph.load(str(data))  # type: ignore[attr-defined]
+            graph.load(source)  # type: ignore[attr-defined]
         except (RuntimeError, ValueError, OSError) as exc:
             raise persist.GalleryFileError(f"{data}: {exc}") from None
         if len(graph) != len(keys) or (len(keys) and not bool(np.all(graph.contains(keys)))):  # type: ignore
@@ -202,18 +206,19 @@ class TemplateIndex:
                 p.unlink(missing_ok=True)
         return cls(params, graph, keys, persons, sums, meta.fingerprint, meta.data_file, dirty=False)
 
-    def save(self, index_path: Path) -> None:
-        """Write the graph and its sidecar as a new generation (crash-safe, see :mod:`kiosk.gallery.persist`)."""
+    def save(self, index_path: Path, cipher: DataCipher | None = None) -> None:
+        """Write the graph and its sidecar as a new generation (crash-safe, see :mod:`kiosk.gallery.persist`),
+        sealed with ``cipher`` when given."""
         index_path.parent.mkdir(parents=True, exist_ok=True)
         data = persist.new_data_path(index_path, self.data_name)
         tmp = data.with_name(data.name + ".tmp")
-        self.graph.save(str(tmp))  # type: ignore[attr-defined]
+        persist.write_graph(self.graph, tmp, data, cipher)
         size, crc = persist.finish_data(tmp, data)
         p = self.params
         meta = persist.StoredMeta(p.model_id, p.dim, p.dtype, self.fingerprint or "", data.name, size, crc)
         pids, sums, counts = self.sums.to_arrays()
         persist.commit(index_path, data, meta, {"keys": self.keys, "persons": self.persons,
-                                                "sum_pids": pids, "sums": sums, "counts": counts})
+                                                "sum_pids": pids, "sums": sums, "counts": counts}, cipher)
         self.data_name = data.name
         self.dirty = False
 

@@ -12,6 +12,12 @@ commit point: a kill at any moment leaves either the old sidecar with its still-
 or the new sidecar with its complete new graph. Whatever the stored fingerprint then disagrees with
 in the database is repaired at startup. The CRC catches a graph damaged on disk, which usearch
 might otherwise load and then crash on.
+
+Both files hold biometric data (the graph holds every template vector, the sidecar the per-person sums),
+so with the store's data key (``cipher``) both are sealed with AES-GCM (:mod:`kiosk.store.crypto`): the
+graph is serialised to memory, sealed and written; at load it is read, opened and handed to usearch as a
+buffer, so a plain copy never touches the disk. A file that does not open with the key (another key,
+damaged) is a GalleryFileError like any other: the gallery is rebuilt from the database.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from kiosk.store.crypto import DataCipher, DecryptError
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +103,28 @@ def data_glob(index_path: Path) -> list[Path]:
     return sorted(p for p in index_path.parent.iterdir() if pattern.fullmatch(p.name))
 
 
-def read_sidecar(index_path: Path) -> tuple[StoredMeta, dict[str, np.ndarray]]:
+def _sidecar_ad(index_path: Path) -> bytes:
+    return f"gallery sidecar|{index_path.name}".encode()
+
+
+def _graph_ad(data_name: str) -> bytes:
+    return f"gallery graph|{data_name}".encode()
+
+
+def read_sidecar(index_path: Path, cipher: DataCipher | None = None) -> tuple[StoredMeta, dict[str, np.ndarray]]:
     """Meta and arrays (``keys``, ``persons`` and whatever else was committed) from the sidecar;
     GalleryFileError when unusable."""
     side = sidecar_path(index_path)
     if not side.is_file():
         raise GalleryFileError(f"{side} does not exist")
+    source: Path | io.BytesIO = side
+    if cipher is not None:
+        try:
+            source = io.BytesIO(cipher.open(side.read_bytes(), _sidecar_ad(index_path)))
+        except (OSError, DecryptError) as exc:
+            raise GalleryFileError(f"{side} does not open with the data key ({exc})") from None
     try:
-        with np.load(side, allow_pickle=False) as z:
+        with np.load(source, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
             arrays = {k: np.asarray(z[k]) for k in z.files if k != "meta"}
         keys, persons = arrays["keys"].astype(np.int64), arrays["persons"].astype(np.int64)
@@ -127,6 +149,36 @@ def read_sidecar(index_path: Path) -> tuple[StoredMeta, dict[str, np.ndarray]]:
     except (KeyError, TypeError, ValueError) as exc:
         raise GalleryFileError(f"{side}: incomplete meta ({exc})") from None
     return sm, {**arrays, "keys": keys, "persons": persons}
+
+
+def read_graph(index_path: Path, meta: StoredMeta, cipher: DataCipher) -> bytes:
+    """The sealed graph file named by ``meta``, checked for size and opened; GalleryFileError otherwise.
+
+    No CRC pass here: the GCM tag authenticates every byte (a stronger check than the CRC), and skipping the
+    CRC's read of the whole file pays for the decryption, which keeps startup as fast as with plain files.
+    """
+    data = index_path.parent / meta.data_file
+    if not _data_pattern(index_path).fullmatch(meta.data_file) or meta.data_file.endswith(".tmp"):
+        raise GalleryFileError(f"{index_path}: bad data file name {meta.data_file!r}")
+    try:
+        sealed = data.read_bytes()
+    except OSError:
+        raise GalleryFileError(f"{data} is missing") from None
+    if len(sealed) != meta.data_size:
+        raise GalleryFileError(f"{data} has {len(sealed)} bytes, expected {meta.data_size}")
+    try:
+        return cipher.open(sealed, _graph_ad(meta.data_file))
+    except DecryptError as exc:
+        raise GalleryFileError(f"{data} does not open with the data key ({exc})") from None
+
+
+def write_graph(graph: object, tmp: Path, final: Path, cipher: DataCipher | None) -> None:
+    """Write a usearch graph to ``tmp`` (sealed for ``final``'s name with ``cipher``)."""
+    if cipher is None:
+        graph.save(str(tmp))  # type: ignore[attr-defined]
+        return
+    plain = graph.save()  # type: ignore[attr-defined]
+    tmp.write_bytes(cipher.seal(bytes(plain), _graph_ad(final.name)))
 
 
 def verify_data(index_path: Path, meta: StoredMeta) -> Path:
@@ -158,7 +210,8 @@ def new_data_path(index_path: Path, previous: str | None) -> Path:
         gen += 1
 
 
-def commit(index_path: Path, data: Path, meta: StoredMeta, arrays: dict[str, np.ndarray]) -> None:
+def commit(index_path: Path, data: Path, meta: StoredMeta, arrays: dict[str, np.ndarray],
+           cipher: DataCipher | None = None) -> None:
     """Write the sidecar (meta + ``arrays``, which hold at least ``keys`` and ``persons``) for a
     finished graph file and make it the current generation."""
     buf = io.BytesIO()
@@ -173,10 +226,11 @@ def commit(index_path: Path, data: Path, meta: StoredMeta, arrays: dict[str, np.
         "data_crc": meta.data_crc,
     }
     np.savez(buf, meta=np.array(json.dumps(doc)), **arrays)
+    payload = bytes(buf.getbuffer()) if cipher is None else cipher.seal(buf.getvalue(), _sidecar_ad(index_path))
     side = sidecar_path(index_path)
     tmp = side.with_name(side.name + ".tmp")
     with tmp.open("wb") as f:
-        f.write(buf.getbuffer())
+        f.write(payload)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, side)

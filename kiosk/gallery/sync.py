@@ -221,6 +221,7 @@ class FeedFollower:
                 return None
             people: set[int] = set()
             full = False
+            deleted = False
             while True:
                 batch = self.feed.changes_since(since)
                 if not batch.complete:
@@ -230,10 +231,18 @@ class FeedFollower:
                 elif batch.person_ids:
                     self.gallery.apply_people(batch.person_ids)
                     people.update(batch.person_ids)
+                    deleted = deleted or any(c.kind == "delete" for c in getattr(batch, "changes", ()))
                 since = batch.seq
                 self.gallery.synced_seq = since
                 if not batch.more:
                     break
+            if deleted:
+                # Someone was deleted (here or on another kiosk): rewrite the index files now, so that no
+                # copy of their vectors waits in the cache folder for the next idle flush or exit.
+                try:
+                    self.gallery.flush()
+                except OSError as exc:
+                    log.warning("could not rewrite the gallery index after a deletion: %s", exc)
             applied = Applied(since, tuple(sorted(people)), full, time.perf_counter() - start)
             self.passes += 1
         log.debug("change feed: step %d applied (%d people%s) in %.1f ms", applied.seq, len(applied.people),

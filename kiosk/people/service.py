@@ -297,13 +297,15 @@ class PeopleService:
 
     def delete(self, person_id: int, actor: str = "admin") -> PersonInfo | None:
         """Delete a person: their templates and crops go in the same transaction (audited with ``actor``),
-        then their index entries; attendance rows stay with the name copied in. Returns the person as
-        they were, or None when there was no such person."""
+        then their index entries, and the index files are rewritten at once (the old generation, which
+        still holds their vectors, is deleted by the save); attendance rows stay with the name copied in.
+        Returns the person as they were, or None when there was no such person."""
         gallery = self.gallery
         info = self.store.get_person(person_id)
         if info is None or not self.store.delete_person(person_id, actor):
             return None
         gallery.remove_person(person_id)
+        gallery.flush()
         return info
 
     # --- re-embedding -----------------------------------------------------------------------------

@@ -1,5 +1,7 @@
-"""Schema versions and upgrades. A SQLite file is backed up before any upgrade touches it.
+"""Schema versions and upgrades.
 
+A SQLite file is backed up before any upgrade touches it; with a data key the backup is encrypted with it
+(it holds every face template and crop) and the caller removes it once the upgrade has fully succeeded.
 Creating and upgrading run under a database-wide lock, so kiosks that start together on one database
 create (or upgrade) the schema once and all come up.
 """
@@ -7,6 +9,7 @@ create (or upgrade) the schema once and all come up.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -15,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 
 from kiosk.errors import StoreError
+from kiosk.store.crypto import DataCipher
 from kiosk.store.db import write_locked
 from kiosk.store.schema import SCHEMA_VERSION, Base
 
@@ -114,12 +118,43 @@ def _v4_to_v5(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_outbox_event_id ON outbox (event_id)"))
 
 
+
+def _v5_to_v6(conn: Connection) -> None:
+    """v6: encryption at rest. ``enc`` says how a template row's embedding and crop are stored: 0 plain (rows
+    written before v6), 1 AES-GCM with the data key (kiosk.store.crypto). The rows themselves are encrypted
+    after this step, in small committed batches (Store.open), so a pass cut short resumes where it stopped."""
+    conn.execute(text("ALTER TABLE face_templates ADD COLUMN enc INTEGER NOT NULL DEFAULT 0"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_templates_enc ON face_templates (enc)"))
+
+
+
 # from-version -> step to the next version
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5,
+                                                       5: _v5_to_v6}
 
 
-def backup_sqlite(db_path: Path, version: int) -> Path:
-    """A consistent copy of a SQLite file (online backup API: safe with WAL and open readers)."""
+def _wipe(path: Path) -> None:
+    """Overwrite a file with zeros, then delete it: a plain copy of the database should not survive in
+    the file system's free blocks longer than needed (best effort: SSDs and journals may keep copies)."""
+    try:
+        size = path.stat().st_size
+        with path.open("r+b") as f:
+            zeros = bytes(1 << 20)
+            for _ in range(0, size, len(zeros)):
+                f.write(zeros)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError:
+        pass
+    path.unlink(missing_ok=True)
+
+
+def backup_sqlite(db_path: Path, version: int, cipher: DataCipher | None = None) -> Path:
+    """A consistent copy of a SQLite file (online backup API: safe with WAL and open readers).
+
+    With ``cipher`` the copy is encrypted (``.bak.enc``; ``kiosk backup decrypt`` restores it) and the
+    plain intermediate copy is overwritten and deleted.
+    """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     dest = db_path.with_name(f"{db_path.name}.v{version}-{stamp}.bak")
     src = sqlite3.connect(str(db_path))
@@ -131,7 +166,26 @@ def backup_sqlite(db_path: Path, version: int) -> Path:
             dst.close()
     finally:
         src.close()
-    return dest
+    if cipher is None:
+        return dest
+    sealed = dest.with_name(dest.name + ".enc")
+    try:
+        cipher.seal_file(dest, sealed)
+    finally:
+        _wipe(dest)
+    return sealed
+
+
+def encrypt_plain_backups(db_path: Path, cipher: DataCipher) -> list[Path]:
+    """Encrypt the plain backups earlier upgrades left beside ``db_path`` (``*.vN-*.bak``): they hold the
+    face data in the clear that encryption at rest is about to remove from the database itself."""
+    done = []
+    for plain in sorted(db_path.parent.glob(f"{db_path.name}.v*-*.bak")):
+        sealed = plain.with_name(plain.name + ".enc")
+        cipher.seal_file(plain, sealed)
+        _wipe(plain)
+        done.append(sealed)
+    return done
 
 
 def stored_version(conn: Connection) -> int | None:
@@ -153,8 +207,10 @@ def _lock_schema(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
 
 
-def ensure_schema(engine: Engine, sqlite_path: Path | None) -> int:
-    """Create a fresh schema or upgrade an older one (backing the file up first). Returns the version.
+def ensure_schema(engine: Engine, sqlite_path: Path | None,
+                  cipher: DataCipher | None = None) -> tuple[int, Path | None]:
+    """Create a fresh schema or upgrade an older one (backing the file up first, encrypted with ``cipher``).
+    Returns the version and the backup made (None: none was needed).
 
     The version is read, and the schema created or upgraded, in one transaction that holds the schema
     lock: a kiosk starting while another creates the schema waits for it and then finds it done, instead
@@ -170,15 +226,16 @@ def ensure_schema(engine: Engine, sqlite_path: Path | None) -> int:
             conn.execute(text("INSERT INTO settings (key, value) VALUES ('schema_version', :v)"),
                          {"v": str(SCHEMA_VERSION)})
             log.info("created the database schema v%d", SCHEMA_VERSION)
-            return SCHEMA_VERSION
+            return SCHEMA_VERSION, None
         if version > SCHEMA_VERSION:
             raise StoreError(f"the database has schema version {version}, newer than this kiosk understands "
                              f"({SCHEMA_VERSION}); update the kiosk software")
+        backup: Path | None = None
         if version < SCHEMA_VERSION:
             if sqlite_path is not None:
                 # Under the write lock: other connections may still read, so the online backup works,
                 # and no other kiosk can write (or upgrade) between this copy and the upgrade.
-                backup = backup_sqlite(sqlite_path, version)
+                backup = backup_sqlite(sqlite_path, version, cipher)
                 log.warning("database schema v%d backed up to %s before upgrading", version, backup)
             else:
                 log.warning("upgrading PostgreSQL schema v%d -> v%d (take a pg_dump first if unsure)",
@@ -188,4 +245,4 @@ def ensure_schema(engine: Engine, sqlite_path: Path | None) -> int:
                 MIGRATIONS[v](conn)
             conn.execute(text("UPDATE settings SET value = :v WHERE key = 'schema_version'"),
                          {"v": str(SCHEMA_VERSION)})
-    return SCHEMA_VERSION
+    return SCHEMA_VERSION, backup

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Version of the schema this code writes; kiosk.store.migrations upgrades older files to it.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def utcnow() -> datetime:
@@ -84,7 +84,8 @@ class FaceTemplate(Base):
     __tablename__ = "face_templates"
     # AUTOINCREMENT: a deleted template's id is never handed out again, so the gallery's
     # fingerprint (count, max id, sum of ids) cannot repeat for a different set of vectors.
-    __table_args__ = (Index("ix_templates_model_person", "model_id", "person_id"), {"sqlite_autoincrement": True})
+    __table_args__ = (Index("ix_templates_model_person", "model_id", "person_id"), Index("ix_templates_enc", "enc"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
@@ -99,6 +100,9 @@ class FaceTemplate(Base):
     # The aligned crop (JPEG): lets `kiosk reembed` move to another embedder without re-enrolling.
     crop: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How embedding and crop are stored: 1 encrypted with the data key (every row written since v4), 0 plain
+    # (a row of an older database the upgrade's encryption pass has not reached yet). See kiosk.store.crypto.
+    enc: Mapped[int] = mapped_column(Integer, default=1, server_default="0")
 
     person: Mapped[Person] = relationship(back_populates="templates")
 

@@ -3,11 +3,16 @@
 Every method that changes people or templates also logs the change to the change feed in the same
 transaction (:meth:`Store._log_changes`, see :mod:`kiosk.store.feed`), so each running kiosk sees it,
 wherever it was made (command line, admin panel, another kiosk).
+
+Face templates and crops are encrypted at rest (:mod:`kiosk.store.crypto`): this module seals them on
+every write and opens them on every read (``_seal_*`` / ``_open_*``), so the rest of the kiosk sees plain
+vectors and JPEGs and never the key.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,14 +20,16 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
-from sqlalchemy import Engine, delete, func, insert, or_, select, text, update
+from sqlalchemy import Engine, delete, func, insert, inspect, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk import paths
 from kiosk.errors import StoreError
+from kiosk.store.crypto import KEY_FILE_NAME, DataCipher, DataKeyError, DecryptError, KeyLocations
 from kiosk.store.db import BUSY_TIMEOUT_MS, create_db_engine, sqlite_path, write_locked
 from kiosk.store.feed import CHANNEL, Change, ChangeBatch, ChangeWatcher, open_watcher
-from kiosk.store.migrations import ensure_schema
+from kiosk.store.migrations import encrypt_plain_backups, ensure_schema
 from kiosk.store.outbox import Outbox, OutboxRoute, add_messages, event_payload, new_event_id
 from kiosk.store.schema import (
     AdminAccount,
@@ -35,6 +42,19 @@ from kiosk.store.schema import (
     Setting,
     utcnow,
 )
+
+log = logging.getLogger(__name__)
+
+# Settings: a value sealed with the data key (proves a key is the right one before anything is written) and
+# its key id (named in the error when a wrong key is given); the encrypted backup of an unfinished upgrade.
+KEY_CHECK = "data_key_check"
+KEY_ID = "data_key_id"
+PENDING_BACKUP = "upgrade_backup"
+_KEY_CHECK_PLAIN = b"kiosk data key check"
+_KEY_CHECK_AD = b"settings.data_key_check"
+# Rows per transaction of the upgrade's encryption pass: small, so a kill loses at most one batch of work
+# and other kiosks are not locked out for long.
+ENCRYPT_BATCH = 200
 
 # The change log keeps at least this many steps; every PRUNE_EVERY-th step deletes older rows (a kiosk
 # further behind than that re-reads its whole gallery instead).
@@ -213,15 +233,19 @@ def _account_info(a: AdminAccount) -> AccountInfo:
                        float(a.locked_until or 0.0), a.created_at, a.last_login_at)
 
 
-def _template_row(person_id: int, t: TemplateIn) -> FaceTemplate:
-    emb = np.ascontiguousarray(t.embedding, dtype=np.float32).ravel()
-    q = t.quality
-    return FaceTemplate(
-        person_id=person_id, embedding=emb.tobytes(), model_id=t.model_id, dim=int(emb.size),
-        size_px=q.size_px if q else None, sharpness=q.sharpness if q else None,
-        yaw_deg=q.yaw_deg if q else None, brightness=q.brightness if q else None,
-        source=t.source[:500], crop=t.crop_jpeg,
-    )
+def default_key_file() -> Path:
+    """The data key file: ``data.key`` beside the config file (the config folder, not the database)."""
+    return paths.config_path().parent / KEY_FILE_NAME
+
+
+# Associated data of the sealed columns: a ciphertext opens only in its own column of its own person's rows
+# (not the template id: it is not known before the insert, and a re-embedded template keeps its crop).
+def _emb_ad(person_id: int) -> bytes:
+    return f"face_templates.embedding|person={int(person_id)}".encode()
+
+
+def _crop_ad(person_id: int) -> bytes:
+    return f"face_templates.crop|person={int(person_id)}".encode()
 
 
 # PostgreSQL advisory lock namespace of attendance decisions ("kios" in ASCII); the second key is the
@@ -232,7 +256,7 @@ ATTENDANCE_LOCK_NS = 0x6B696F73
 class Store:
     """People, templates, attendance, audit log and settings in one SQL database."""
 
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(self, engine: Engine, url: str, cipher: DataCipher) -> None:
         self.engine = engine
         self.url = url
         self.sqlite_path: Path | None = sqlite_path(url)
@@ -241,18 +265,144 @@ class Store:
         # SQLite, READ COMMITTED on PostgreSQL.
         self._locked_session = sessionmaker(write_locked(engine), expire_on_commit=False)
         self.schema_version = 0
+        self.cipher = cipher
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        """Open (and create or upgrade) the database at ``url``."""
+    def open(cls, url: str, key_file: Path | None = None, keep_backup: bool = False,
+             encrypt_batch: int = ENCRYPT_BATCH) -> Store:
+        """Open (and create or upgrade) the database at ``url``.
+
+        The data key comes from ``KIOSK_DATA_KEY``, the systemd credential or ``key_file`` (default:
+        :func:`default_key_file`); it is created there when the database has no encrypted data yet. A
+        missing or wrong key for a database that has some is a DataKeyError, raised before anything is
+        written. An upgrade's backup is encrypted and removed once the upgrade (encryption pass included)
+        is complete, unless ``keep_backup``.
+        """
         engine = create_db_engine(url)
-        store = cls(engine, url)
+        locations = KeyLocations(Path(key_file) if key_file else default_key_file())
+        where = str(sqlite_path(url) or make_safe_url(engine))
         try:
-            store.schema_version = ensure_schema(engine, store.sqlite_path)
+            cipher, created = _unlock(engine, locations, where)
+            store = cls(engine, url, cipher)
+            store.schema_version, backup = ensure_schema(engine, store.sqlite_path, cipher)
+            if backup is not None:
+                store.set_setting(PENDING_BACKUP, str(backup))
+                log.warning("database schema backed up (encrypted) to %s before upgrading", backup)
+            store._claim_key(locations, created)
+            store.encrypt_pending(encrypt_batch)
+            if store.sqlite_path is not None:
+                for sealed in encrypt_plain_backups(store.sqlite_path, cipher):
+                    log.warning("an earlier upgrade's plain backup is now encrypted with the data key: %s", sealed)
+            store._finish_upgrade(keep_backup)
         except OperationalError as exc:
             engine.dispose()
-            raise StoreError(store._describe(exc)) from None
+            raise StoreError(describe_error(engine, sqlite_path(url), exc)) from None
+        except BaseException:
+            engine.dispose()
+            raise
         return store
+
+    # ------------------------------------------------------------------ encryption at rest
+    def _claim_key(self, locations: KeyLocations, created: bool) -> None:
+        """Record the key check in the database (first start), or verify it (another kiosk raced us)."""
+        sealed = self.cipher.seal(_KEY_CHECK_PLAIN, _KEY_CHECK_AD)
+        try:
+            with self._tx() as s:
+                if s.get(Setting, KEY_CHECK) is not None:
+                    return
+                s.add(Setting(key=KEY_CHECK, value=sealed.hex()))
+                s.add(Setting(key=KEY_ID, value=self.cipher.key_id))
+            log.info("face data encrypted with the data key from %s (key id %s)", self.cipher.source,
+                     self.cipher.key_id)
+        except IntegrityError:
+            # Another kiosk on this database recorded its key between our check and insert.
+            if created:
+                locations.remove_created(self.cipher)
+            with self.engine.connect() as conn:
+                _verify(conn, self.cipher, str(self.sqlite_path or make_safe_url(self.engine)), locations)
+
+    def encrypt_pending(self, batch: int = ENCRYPT_BATCH) -> int:
+        """Encrypt template rows still stored plain (a database from before v4), ``batch`` rows per
+        transaction: a pass cut short (power cut, kill) continues at the next open. Returns how many."""
+        total = 0
+        while True:
+            n = self._encrypt_batch(batch)
+            if not n:
+                break
+            total += n
+            log.info("encrypting face data at rest: %d template(s) done", total)
+        if total:
+            log.warning("encrypted %d face template(s) and their crops at rest", total)
+            self.checkpoint()
+        return total
+
+    def _encrypt_batch(self, batch: int) -> int:
+        with self._tx() as s:
+            rows = s.execute(select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.embedding, FaceTemplate.crop)
+                             .where(FaceTemplate.enc == 0).order_by(FaceTemplate.id).limit(batch)).all()
+            if rows:
+                s.execute(update(FaceTemplate), [
+                    {"id": i, "embedding": self.cipher.seal(bytes(e), _emb_ad(p)),
+                     "crop": None if c is None else self.cipher.seal(bytes(c), _crop_ad(p)), "enc": 1}
+                    for i, p, e, c in rows])
+            return len(rows)
+
+    def _finish_upgrade(self, keep_backup: bool) -> None:
+        """Remove the upgrade's backup once the upgrade and its encryption pass are complete."""
+        pending = self.get_setting(PENDING_BACKUP)
+        if pending is None:
+            return
+        if keep_backup:
+            log.warning("upgrade backup kept (encrypted with the data key): %s", pending)
+        else:
+            Path(pending).unlink(missing_ok=True)
+            log.info("upgrade complete; backup %s removed", pending)
+        with self._tx() as s:
+            s.execute(delete(Setting).where(Setting.key == PENDING_BACKUP))
+
+    def checkpoint(self) -> None:
+        """SQLite: copy the WAL into the database and truncate it to zero bytes, so that pages of deleted
+        rows (a purged person's templates and crops) do not linger in the WAL file. A no-op elsewhere."""
+        if self.sqlite_path is None:
+            return
+        raw = self.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            busy, _, _ = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cur.close()
+        finally:
+            raw.close()
+        if busy:
+            # Another process is reading: the WAL is truncated at its next checkpoint instead.
+            log.info("WAL checkpoint incomplete (another connection is reading %s)", self.sqlite_path)
+
+    def _seal_template(self, person_id: int, t: TemplateIn) -> FaceTemplate:
+        emb = np.ascontiguousarray(t.embedding, dtype=np.float32).ravel()
+        q = t.quality
+        return FaceTemplate(
+            person_id=person_id, embedding=self.cipher.seal(emb.tobytes(), _emb_ad(person_id)), model_id=t.model_id,
+            dim=int(emb.size), size_px=q.size_px if q else None, sharpness=q.sharpness if q else None,
+            yaw_deg=q.yaw_deg if q else None, brightness=q.brightness if q else None, source=t.source[:500],
+            crop=None if t.crop_jpeg is None else self.cipher.seal(t.crop_jpeg, _crop_ad(person_id)), enc=1,
+        )
+
+    def _open_embedding(self, person_id: int, blob: bytes, enc: int) -> np.ndarray:
+        plain = self.cipher.open(bytes(blob), _emb_ad(person_id)) if enc else bytes(blob)
+        return np.frombuffer(plain, dtype=np.float32)
+
+    def _open_crop(self, person_id: int, blob: bytes | None, enc: int) -> bytes | None:
+        if blob is None:
+            return None
+        if not enc:
+            return bytes(blob)
+        try:
+            return self.cipher.open(bytes(blob), _crop_ad(person_id))
+        except DecryptError:
+            # The key was checked at open, so this one value is damaged. It is handed on as the damaged bytes
+            # it is: no image decoder reads them, which the callers already handle as an unreadable crop
+            # (reembed lists it, the admin's photo list skips it) instead of the whole kiosk stopping.
+            log.warning("a face crop of person %d does not decrypt (damaged); treated as unreadable", person_id)
+            return bytes(blob)
 
     def close(self) -> None:
         """Release connections."""
@@ -266,16 +416,7 @@ class Store:
 
     # ------------------------------------------------------------------ plumbing
     def _describe(self, exc: SQLAlchemyError) -> str:
-        where = str(self.sqlite_path) if self.sqlite_path else self.engine.url.render_as_string(hide_password=True)
-        msg = str(getattr(exc, "orig", exc))
-        if "locked" in msg or "busy" in msg or "lock timeout" in msg:
-            return (f"the database {where} is locked by another program (another kiosk or admin session?) "
-                    f"and stayed locked for 5 s; nothing was changed, try again")
-        if "readonly" in msg or "read-only" in msg:
-            return f"the database {where} is read-only; check the folder's permissions"
-        if "unable to open" in msg:
-            return f"cannot open the database {where}; check that the folder exists and is writable"
-        return f"database error on {where}: {msg.strip().splitlines()[0] if msg.strip() else exc}"
+        return describe_error(self.engine, self.sqlite_path, exc)
 
     @contextlib.contextmanager
     def _tx(self, write_lock: bool = False) -> Iterator[Session]:
@@ -337,7 +478,7 @@ class Store:
                                 active=True, consent_by=consent_by, consent_at=utcnow() if consent_by else None)
                 s.add(person)
                 s.flush()
-                rows = [_template_row(person.id, t) for t in templates]
+                rows = [self._seal_template(person.id, t) for t in templates]
                 s.add_all(rows)
                 s.flush()
                 s.add(AuditLog(actor=actor, action="enroll",
@@ -358,7 +499,7 @@ class Store:
         with self._tx() as s:
             if s.get(Person, person_id) is None:
                 raise StoreError(f"no person with id {person_id}")
-            rows = [_template_row(person_id, t) for t in templates]
+            rows = [self._seal_template(person_id, t) for t in templates]
             s.add_all(rows)
             s.flush()
             if rows:
@@ -453,7 +594,10 @@ class Store:
                            detail=f"person {person_id} '{p.name}': {n} template(s) and crops purged"))
             s.flush()
             self._log_changes(s, {person_id: "delete"})
-            return True
+        # secure_delete zeroes the freed pages in the database file, but the WAL still holds copies of the
+        # pages as they were: checkpoint and truncate it now rather than at some later automatic checkpoint.
+        self.checkpoint()
+        return True
 
     def delete_templates(self, template_ids: Sequence[int]) -> int:
         """Delete templates by id; returns how many."""
@@ -461,14 +605,17 @@ class Store:
             gone = s.execute(delete(FaceTemplate).where(FaceTemplate.id.in_(list(template_ids)))
                              .returning(FaceTemplate.person_id)).scalars().all()
             self._log_changes(s, dict.fromkeys(gone, "templates"))
-            return len(gone)
+        if gone:
+            self.checkpoint()  # as in delete_person: no old copy of the removed faces in the WAL
+        return len(gone)
 
     def template_crops(self, person_id: int) -> list[bytes]:
         """The stored aligned crops (JPEG) of a person, oldest first."""
         with self._tx() as s:
-            q = (select(FaceTemplate.crop).where(FaceTemplate.person_id == person_id, FaceTemplate.crop.is_not(None))
-                 .order_by(FaceTemplate.id))
-            return [c for c in s.scalars(q) if c]
+            q = (select(FaceTemplate.crop, FaceTemplate.enc)
+                 .where(FaceTemplate.person_id == person_id, FaceTemplate.crop.is_not(None)).order_by(FaceTemplate.id))
+            crops = [self._open_crop(person_id, c, enc) for c, enc in s.execute(q)]
+            return [c for c in crops if c]
 
     def template_sources(self, person_id: int) -> set[str]:
         """Where a person's templates came from (photo paths, camera)."""
@@ -495,8 +642,9 @@ class Store:
         out: dict[int, bytes | None] = {}
         with self._tx() as s:
             for start in range(0, len(ids), 5000):
-                q = select(FaceTemplate.id, FaceTemplate.crop).where(FaceTemplate.id.in_(ids[start:start + 5000]))
-                out.update({int(i): c for i, c in s.execute(q)})
+                q = (select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.crop, FaceTemplate.enc)
+                     .where(FaceTemplate.id.in_(ids[start:start + 5000])))
+                out.update({int(i): self._open_crop(p, c, enc) for i, p, c, enc in s.execute(q)})
         return out
 
     def replace_templates(self, model_id: str, replacements: Sequence[tuple[int, np.ndarray]]) -> dict[int, int]:
@@ -522,15 +670,18 @@ class Store:
                 .where(FaceTemplate.id.in_(list(embeddings)), FaceTemplate.model_id != model_id)
                 .returning(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.size_px, FaceTemplate.sharpness,
                            FaceTemplate.yaw_deg, FaceTemplate.brightness, FaceTemplate.source, FaceTemplate.crop,
-                           FaceTemplate.created_at)
+                           FaceTemplate.created_at, FaceTemplate.enc)
             ).all()
             pairs: list[tuple[int, FaceTemplate]] = []
-            for old_id, pid, size_px, sharpness, yaw, brightness, source, crop, created in sorted(gone):
+            for old_id, pid, size_px, sharpness, yaw, brightness, source, crop, created, enc in sorted(gone):
                 emb = embeddings[int(old_id)]
+                # The sealed crop moves as it is (bound to the person, not the row); a plain one is sealed.
+                if crop is not None and not enc:
+                    crop = self.cipher.seal(bytes(crop), _crop_ad(pid))
                 pairs.append((int(old_id), FaceTemplate(
-                    person_id=pid, embedding=emb.tobytes(), model_id=model_id, dim=int(emb.size), size_px=size_px,
-                    sharpness=sharpness, yaw_deg=yaw, brightness=brightness, source=source, crop=crop,
-                    created_at=created)))
+                    person_id=pid, embedding=self.cipher.seal(emb.tobytes(), _emb_ad(pid)), model_id=model_id,
+                    dim=int(emb.size), size_px=size_px, sharpness=sharpness, yaw_deg=yaw, brightness=brightness,
+                    source=source, crop=crop, created_at=created, enc=1)))
             s.add_all([row for _, row in pairs])
             s.flush()
             self._log_changes(s, {row.person_id: "reembed" for _, row in pairs})
@@ -579,18 +730,19 @@ class Store:
     def gallery_vectors(self, model_id: str, template_ids: np.ndarray) -> np.ndarray:
         """Embeddings of ``template_ids`` in that order (float32, n x dim)."""
         ids = [int(i) for i in template_ids]
-        found: dict[int, bytes] = {}
+        found: dict[int, np.ndarray] = {}
         with self._tx() as s:
             for start in range(0, len(ids), 5000):
                 chunk = ids[start:start + 5000]
-                q = select(FaceTemplate.id, FaceTemplate.embedding).where(FaceTemplate.id.in_(chunk))
-                found.update({i: e for i, e in s.execute(q)})
+                q = (select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.embedding, FaceTemplate.enc)
+                     .where(FaceTemplate.id.in_(chunk)))
+                found.update({i: self._open_embedding(p, e, enc) for i, p, e, enc in s.execute(q)})
         missing = [i for i in ids if i not in found]
         if missing:
             raise StoreError(f"templates {missing[:5]} vanished while the gallery was loading")
         if not ids:
             return np.zeros((0, 0), np.float32)
-        return np.vstack([np.frombuffer(found[i], dtype=np.float32) for i in ids])
+        return np.vstack([found[i] for i in ids])
 
     def person_names(self, person_ids: list[int]) -> dict[int, str]:
         """Names of the given people."""
@@ -614,7 +766,7 @@ class Store:
         """These people's gallery state now: active ones with names, and their templates of ``model_id``."""
         ids = sorted({int(p) for p in person_ids})
         names: dict[int, str] = {}
-        rows: list[tuple[int, int, bytes]] = []
+        rows: list[tuple[int, int, np.ndarray]] = []
         with self._tx() as s:
             for start in range(0, len(ids), _IN_CHUNK):
                 q = select(Person.id, Person.name).where(Person.id.in_(ids[start:start + _IN_CHUNK]),
@@ -622,15 +774,15 @@ class Store:
                 names.update({int(i): n for i, n in s.execute(q)})
             active = sorted(names)
             for start in range(0, len(active), _IN_CHUNK):
-                q = (select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.embedding)
+                q = (select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.embedding, FaceTemplate.enc)
                      .where(FaceTemplate.person_id.in_(active[start:start + _IN_CHUNK]),
                             FaceTemplate.model_id == model_id))
-                rows.extend((int(i), int(p), e) for i, p, e in s.execute(q))
-        rows.sort()
+                rows.extend((int(i), int(p), self._open_embedding(p, e, enc)) for i, p, e, enc in s.execute(q))
+        rows.sort(key=lambda r: r[0])
         if not rows:
             return GalleryPeople(names, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 0), np.float32))
         return GalleryPeople(names, np.array([r[0] for r in rows], np.int64), np.array([r[1] for r in rows], np.int64),
-                             np.vstack([np.frombuffer(r[2], dtype=np.float32) for r in rows]))
+                             np.vstack([r[2] for r in rows]))
 
     # ------------------------------------------------------------------ change feed
     def change_seq(self) -> int:
@@ -902,3 +1054,65 @@ class Store:
                 s.add(Setting(key=key, value=value))
             else:
                 row.value = value
+
+
+def make_safe_url(engine: Engine) -> str:
+    """The engine's URL without its password (for messages)."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _verify(conn: object, cipher: DataCipher, where: str, locations: KeyLocations) -> None:
+    """DataKeyError unless ``cipher`` opens the key check stored in the database."""
+    check = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": KEY_CHECK}).first()  # type: ignore[attr-defined]
+    if check is None:
+        return
+    stored_id = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": KEY_ID}).first()  # type: ignore[attr-defined]
+    try:
+        if cipher.open(bytes.fromhex(check[0]), _KEY_CHECK_AD) == _KEY_CHECK_PLAIN:
+            return
+    except (DecryptError, ValueError):
+        pass
+    raise DataKeyError(
+        f"the data key from {cipher.source} (key id {cipher.key_id}) is not the key the face data in {where} is "
+        f"encrypted with (key id {stored_id[0] if stored_id else '?'}); nothing was changed. Use the key of the "
+        f"kiosk that first opened this database (KIOSK_DATA_KEY, the systemd credential or "
+        f"{locations.key_file}; see docs/deployment.md)")
+
+
+def _unlock(engine: Engine, locations: KeyLocations, where: str) -> tuple[DataCipher, bool]:
+    """The data key for this database, before anything is written: the one found (checked against the
+    database's key check), or a new one when the database has no encrypted data yet. Returns (cipher,
+    created)."""
+    with engine.connect() as conn:
+        has_check = False
+        if inspect(conn).has_table("settings"):
+            q = text("SELECT 1 FROM settings WHERE key = :k")
+            has_check = conn.execute(q, {"k": KEY_CHECK}).first() is not None
+        cipher = locations.find()
+        if cipher is None:
+            if has_check:
+                raise DataKeyError(
+                    f"the face data in {where} is encrypted, but no data key was found: looked in "
+                    f"{locations.describe()}. Nothing was changed. Put the key of the kiosk that first opened "
+                    f"this database in one of those places (see docs/deployment.md, 'Data key')")
+            cipher = locations.create()
+            log.warning("created a new data key in %s (key id %s): back it up, the face data cannot be read "
+                        "without it", cipher.source, cipher.key_id)
+            return cipher, True
+        if has_check:
+            _verify(conn, cipher, where, locations)
+        return cipher, False
+
+
+def describe_error(engine: Engine, path: Path | None, exc: SQLAlchemyError) -> str:
+    """A database error in words a site admin can act on."""
+    where = str(path) if path else make_safe_url(engine)
+    msg = str(getattr(exc, "orig", exc))
+    if "locked" in msg or "busy" in msg or "lock timeout" in msg:
+        return (f"the database {where} is locked by another program (another kiosk or admin session?) "
+                f"and stayed locked for 5 s; nothing was changed, try again")
+    if "readonly" in msg or "read-only" in msg:
+        return f"the database {where} is read-only; check the folder's permissions"
+    if "unable to open" in msg:
+        return f"cannot open the database {where}; check that the folder exists and is writable"
+    return f"database error on {where}: {msg.strip().splitlines()[0] if msg.strip() else exc}"

@@ -61,6 +61,7 @@ class KioskWindow(QWidget):
         self._rec_t0 = time.monotonic()
         self._rec_n = 0
         self.recognition_fps = 0.0
+        self.recognition_error: str | None = None  # the last error while recognition is failing, else None
 
         self.title = QLabel(self.tr("Face check-in"))
         self.clock = QLabel()
@@ -97,6 +98,7 @@ class KioskWindow(QWidget):
         camera.status_changed.connect(self._on_camera_status)
         if runner is not None:
             runner.result_ready.connect(self._on_result)
+            runner.error.connect(self._on_recognition_error)
             runner.people_changed.connect(self._on_people)
 
     def start(self) -> None:
@@ -160,7 +162,20 @@ class KioskWindow(QWidget):
             self.view.set_message("")
         self._refresh_status()
 
+    def _on_recognition_error(self, message: str) -> None:
+        # Shown, not only logged: live video with no greetings would otherwise look like a working kiosk.
+        # The worker retries with backoff (BackgroundRecognizer); the next good frame clears this.
+        self.recognition_error = message
+        if self.camera_state != "lost" and not self.camera_stalled:
+            self.view.set_message(self.tr("Recognition stopped — retrying"))
+        self._refresh_status()
+
     def _on_result(self, result: FrameResult) -> None:
+        if self.recognition_error is not None:
+            self.recognition_error = None
+            if self.camera_state != "lost" and not self.camera_stalled:
+                self.view.set_message("")
+            self._refresh_status()
         self._results += 1
         self._rec_n += 1
         now = time.monotonic()
@@ -216,6 +231,8 @@ class KioskWindow(QWidget):
             parts = [self.tr("● Video ended")]
         else:
             parts = [self.tr("● Connecting to the camera…")]
+        if self.recognition_error is not None:
+            parts.append(self.tr("Recognition stopped — retrying"))
         if self.camera_state == "live" and not self.camera_stalled:
             parts.append(self.tr("{fps:.0f} fps").format(fps=self.view.display_fps))
             parts.append(self.tr("recognition {fps:.0f} fps").format(fps=self.recognition_fps))
@@ -237,8 +254,8 @@ class KioskWindow(QWidget):
             return []
 
     def _refresh_status(self) -> None:
-        colour = "#ff6b6b" if self.camera_stalled or self.failing_outputs() else {
-            "live": "#a3be8c", "lost": "#ff6b6b"}.get(self.camera_state, "#d8dee9")
+        failing = self.camera_stalled or self.recognition_error is not None or bool(self.failing_outputs())
+        colour = "#ff6b6b" if failing else {"live": "#a3be8c", "lost": "#ff6b6b"}.get(self.camera_state, "#d8dee9")
         style = f"color: {colour}; font-size: {self._status_px}px;"
         if style != self._status_style:  # restyling re-polishes the widget: only when it changes
             self._status_style = style

@@ -555,82 +555,88 @@
     <name>KioskWindow</name>
     <message>
         <location filename="../../kiosk/ui/window.py" line="44" />
-        <location filename="../../kiosk/ui/window.py" line="65" />
+        <location filename="../../kiosk/ui/window.py" line="66" />
         <source>Face check-in</source>
         <translation>顔認証チェックイン</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="156" />
+        <location filename="../../kiosk/ui/window.py" line="158" />
         <source>Camera unavailable — reconnecting…</source>
         <translation>カメラを利用できません — 再接続中…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="194" />
+        <location filename="../../kiosk/ui/window.py" line="170" />
+        <location filename="../../kiosk/ui/window.py" line="235" />
+        <source>Recognition stopped — retrying</source>
+        <translation>認識が停止しました — 再試行中</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="209" />
         <source>passive</source>
         <translation>パッシブ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="194" />
+        <location filename="../../kiosk/ui/window.py" line="209" />
         <source>strict</source>
         <translation>厳格</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="198" />
+        <location filename="../../kiosk/ui/window.py" line="213" />
         <source>liveness check: {mode}, motion only ({files} missing)</source>
         <translation>なりすまし検知: {mode}、動きのみ（{files} がありません）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="201" />
+        <location filename="../../kiosk/ui/window.py" line="216" />
         <source>liveness check: {mode}</source>
         <translation>なりすまし検知: {mode}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="209" />
+        <location filename="../../kiosk/ui/window.py" line="224" />
         <source>● Camera not responding</source>
         <translation>● カメラが応答しません</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="212" />
+        <location filename="../../kiosk/ui/window.py" line="227" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● カメラを利用できません — {s:.0f} 秒後に再試行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="214" />
+        <location filename="../../kiosk/ui/window.py" line="229" />
         <source>● Camera live</source>
         <translation>● カメラ稼働中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="216" />
+        <location filename="../../kiosk/ui/window.py" line="231" />
         <source>● Video ended</source>
         <translation>● 動画が終了しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="218" />
+        <location filename="../../kiosk/ui/window.py" line="233" />
         <source>● Connecting to the camera…</source>
         <translation>● カメラに接続しています…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="220" />
+        <location filename="../../kiosk/ui/window.py" line="237" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="221" />
+        <location filename="../../kiosk/ui/window.py" line="238" />
         <source>recognition {fps:.0f} fps</source>
         <translation>認識 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="223" />
+        <location filename="../../kiosk/ui/window.py" line="240" />
         <source>people enrolled: {n}</source>
         <translation>登録人数: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="227" />
+        <location filename="../../kiosk/ui/window.py" line="244" />
         <source>⚠ output {name} failing: {detail}</source>
         <translation>⚠ 出力先 {name} でエラー: {detail}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="256" />
+        <location filename="../../kiosk/ui/window.py" line="273" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>カメラが応答しません — 映像を待っています…</translation>
     </message>

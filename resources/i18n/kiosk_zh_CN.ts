@@ -555,82 +555,88 @@
     <name>KioskWindow</name>
     <message>
         <location filename="../../kiosk/ui/window.py" line="44" />
-        <location filename="../../kiosk/ui/window.py" line="65" />
+        <location filename="../../kiosk/ui/window.py" line="66" />
         <source>Face check-in</source>
         <translation>人脸签到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="156" />
+        <location filename="../../kiosk/ui/window.py" line="158" />
         <source>Camera unavailable — reconnecting…</source>
         <translation>摄像头不可用 — 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="194" />
+        <location filename="../../kiosk/ui/window.py" line="170" />
+        <location filename="../../kiosk/ui/window.py" line="235" />
+        <source>Recognition stopped — retrying</source>
+        <translation>识别已停止 — 正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="209" />
         <source>passive</source>
         <translation>被动</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="194" />
+        <location filename="../../kiosk/ui/window.py" line="209" />
         <source>strict</source>
         <translation>严格</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="198" />
+        <location filename="../../kiosk/ui/window.py" line="213" />
         <source>liveness check: {mode}, motion only ({files} missing)</source>
         <translation>活体检测：{mode}，仅动作检测（缺少 {files}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="201" />
+        <location filename="../../kiosk/ui/window.py" line="216" />
         <source>liveness check: {mode}</source>
         <translation>活体检测：{mode}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="209" />
+        <location filename="../../kiosk/ui/window.py" line="224" />
         <source>● Camera not responding</source>
         <translation>● 摄像头无响应</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="212" />
+        <location filename="../../kiosk/ui/window.py" line="227" />
         <source>● Camera unavailable — retrying in {s:.0f} s</source>
         <translation>● 摄像头不可用 — {s:.0f} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="214" />
+        <location filename="../../kiosk/ui/window.py" line="229" />
         <source>● Camera live</source>
         <translation>● 摄像头已连接</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="216" />
+        <location filename="../../kiosk/ui/window.py" line="231" />
         <source>● Video ended</source>
         <translation>● 视频已结束</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="218" />
+        <location filename="../../kiosk/ui/window.py" line="233" />
         <source>● Connecting to the camera…</source>
         <translation>● 正在连接摄像头…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="220" />
+        <location filename="../../kiosk/ui/window.py" line="237" />
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="221" />
+        <location filename="../../kiosk/ui/window.py" line="238" />
         <source>recognition {fps:.0f} fps</source>
         <translation>识别 {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="223" />
+        <location filename="../../kiosk/ui/window.py" line="240" />
         <source>people enrolled: {n}</source>
         <translation>已登记人数：{n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="227" />
+        <location filename="../../kiosk/ui/window.py" line="244" />
         <source>⚠ output {name} failing: {detail}</source>
         <translation>⚠ 输出 {name} 出错：{detail}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="256" />
+        <location filename="../../kiosk/ui/window.py" line="273" />
         <source>Camera not responding — waiting for a picture…</source>
         <translation>摄像头无响应 — 正在等待画面…</translation>
     </message>
