@@ -212,11 +212,13 @@ def test_old_shared_pin_becomes_account_admin_that_must_choose_a_longer_pin(tmp_
 
 def test_v3_to_v4_upgrade_on_both_databases(store: Store) -> None:
     """Turn a fresh database back into v3 (no accounts table, no correction columns, the shared PIN in the
-    settings) and open it again: the upgrade step runs on SQLite and on PostgreSQL alike."""
+    settings, nor what later versions add) and open it again: the upgrade steps run on SQLite and on
+    PostgreSQL alike."""
     pid = store.add_person("Ann")
     store.record_event(pid, "door", "in", datetime(2026, 3, 2, 8, tzinfo=UTC), 0.6)
     with store.engine.begin() as conn:
         conn.execute(text("DROP TABLE admin_accounts"))
+        conn.execute(text("DROP TABLE outbox"))  # v5
         for col in ("voided_at", "void_reason", "original_person_id", "original_person_name", "corrected_by"):
             conn.execute(text(f"ALTER TABLE attendance_events DROP COLUMN {col}"))
         conn.execute(text("UPDATE settings SET value = '3' WHERE key = 'schema_version'"))

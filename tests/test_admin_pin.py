@@ -199,7 +199,7 @@ def test_roles_in_the_panel_a_viewer_cannot_enroll_or_delete(qtbot, admin_ctx) -
             assert not panel.today_page.void_button.isVisibleTo(panel)
             assert not panel.today_page.void_event(1, "x")
         panel.reject()
-    assert visible == {"admin": {"add", "people", "today", "privacy"}, "enroller": {"add", "people"},
+    assert visible == {"admin": {"add", "people", "today", "privacy", "outputs"}, "enroller": {"add", "people"},
                        "viewer": {"today"}}
     assert admin_ctx.store.get_person(pid) is not None
 
