@@ -219,6 +219,8 @@ def test_v3_to_v4_upgrade_on_both_databases(store: Store) -> None:
     with store.engine.begin() as conn:
         conn.execute(text("DROP TABLE admin_accounts"))
         conn.execute(text("DROP TABLE outbox"))  # v5
+        conn.execute(text("DROP INDEX ix_templates_enc"))  # v6
+        conn.execute(text("ALTER TABLE face_templates DROP COLUMN enc"))
         for col in ("voided_at", "void_reason", "original_person_id", "original_person_name", "corrected_by"):
             conn.execute(text(f"ALTER TABLE attendance_events DROP COLUMN {col}"))
         conn.execute(text("UPDATE settings SET value = '3' WHERE key = 'schema_version'"))
