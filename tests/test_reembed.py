@@ -172,10 +172,12 @@ def test_templates_without_a_usable_crop_are_listed_and_kept(old_db, tmp_path):
     pids = sorted(by_person)
     gone, truncated, no_face = by_person[pids[0]], by_person[pids[1]][0], by_person[pids[2]][0]
     blank = cv2.imencode(".jpg", np.full((200, 180, 3), 128, np.uint8))[1].tobytes()
+    # Sealed before the raw connection below starts writing: opening the store takes the write lock.
+    blank_sealed = sealed_crop(home, pids[2], blank)
     with sqlite3.connect(db) as c:
         c.execute(f"UPDATE face_templates SET crop = NULL WHERE id IN ({gone[0]}, {gone[1]})")
         c.execute("UPDATE face_templates SET crop = substr(crop, 1, 3000) WHERE id = ?", (truncated,))
-        c.execute("UPDATE face_templates SET crop = ? WHERE id = ?", (sealed_crop(home, pids[2], blank), no_face))
+        c.execute("UPDATE face_templates SET crop = ? WHERE id = ?", (blank_sealed, no_face))
     r = run_cli("--pack", NEW_PACK, "reembed", "--json", home=home)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
