@@ -307,7 +307,9 @@ class Store:
         """Record the key check in the database (first start), or verify it (another kiosk raced us)."""
         sealed = self.cipher.seal(_KEY_CHECK_PLAIN, _KEY_CHECK_AD)
         try:
-            with self._tx() as s:
+            # Read-then-write: under the write lock, so kiosks starting together on one SQLite file wait
+            # for each other instead of failing with "locked" (a deferred transaction cannot upgrade).
+            with self._tx(write_lock=True) as s:
                 if s.get(Setting, KEY_CHECK) is not None:
                     return
                 s.add(Setting(key=KEY_CHECK, value=sealed.hex()))
