@@ -65,6 +65,21 @@ def test_tracks_are_embedded_every_few_frames_not_every_frame(session_with_lin, 
     assert every * (votes - 1) / 29.97 - 1e-6 <= g.latency_s <= 0.3
 
 
+def test_the_face_after_the_cut_is_looked_at_at_once_and_dated_from_the_cut(session_with_lin, clip_frames) -> None:
+    # At frame 82 the clip cuts from a crowd to his close-up; his 84 px face lands on the track of a
+    # 59 px background face already decided unknown (re-checked only every few frames). The box's jump
+    # marks the track, so his face is embedded on the cut's frame and his track is dated from it.
+    session, pid = session_with_lin
+    rec = session.recognizer
+    greetings, *_ = run_clip(rec, clip_frames[:100])
+    (g,) = greetings
+    assert g.person_id == pid
+    first_frame = round((g.video_time_s - g.latency_s) * 29.97)
+    assert first_frame == 82
+    # decided by his own `votes` embeddings, `embed_every` frames apart: nothing waited for a turn
+    assert g.frame_index == 82 + rec.settings.embed_every * (rec.settings.votes - 1)
+
+
 def test_a_restart_recognises_him_again_but_does_not_count_him_again(lin_ctx, clip_frames) -> None:
     ctx, pid = lin_ctx
     session = ctx.open_session()

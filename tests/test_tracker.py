@@ -77,6 +77,32 @@ def test_split_starts_a_fresh_track_dated_after_the_last_embedding() -> None:
     assert 0.4 < new.first_time <= 0.6
 
 
+def test_a_box_that_jumps_marks_its_track_and_a_split_is_dated_from_the_jump() -> None:
+    tr = IoUTracker()
+    (t,) = tr.update([det(100, 100, 159, 159)], 0, 0.0)
+    t.last_embed_tick, t.last_embed_time = 0, 0.0
+    # steady: a face moving and growing as a person walks up does not jump
+    for tick in range(1, 6):
+        grow = tick
+        (t,) = tr.update([det(100 - grow, 100 - grow, 159 + grow, 159 + grow)], tick, tick / 30)
+        assert not t.jumped
+    # 69 px → 98 px between two frames on the same spot (like the clip's cut): the same track, marked
+    (t,) = tr.update([det(80, 80, 178, 178)], 6, 0.2)
+    assert t.id == 1 and t.jumped and (t.jump_tick, t.jump_time) == (6, 0.2)
+    new = tr.split(t, 8, 0.27)
+    assert (new.first_tick, new.first_time) == (6, 0.2)
+    # a face sliding sideways by half its width in one frame jumps too; the same after missed frames not
+    tr = IoUTracker()
+    tr.update([det(0, 0, 100, 100)], 0, 0.0)
+    (t,) = tr.update([det(50, 0, 150, 100)], 1, 0.03)
+    assert t.jumped
+    tr = IoUTracker()
+    tr.update([det(0, 0, 100, 100)], 0, 0.0)
+    tr.update([], 1, 0.03)
+    (t,) = tr.update([det(50, 0, 150, 100)], 2, 0.06)
+    assert not t.jumped
+
+
 def test_a_track_matches_the_mean_of_its_latest_embeddings() -> None:
     tracker = IoUTracker()
     track = tracker.update([det(0, 0, 100, 100)], 0, 0.0)[0]

@@ -199,6 +199,8 @@ class FrameRecognizer:
 
     def _due(self, t: Track, tick: int) -> bool:
         s = self.settings
+        if t.jumped:  # maybe another face on the track now: look at once, whatever its state
+            return True
         state = t.vote.decision.state
         every = s.embed_every if state == "deciding" else (
             s.reverify_known_every if state == "known" else s.reverify_unknown_every)
