@@ -46,7 +46,7 @@ def _time_passes(url: str, rounds: int) -> dict[str, dict[str, float]]:
 
     store = Store.open(url)
     try:
-        people = [store.add_person(f"P{i}") for i in range(50)]  # a few rows around the one decided on
+        people = [store.people.add(f"P{i}") for i in range(50)]  # a few rows around the one decided on
         pid = people[0]
         counting = AttendanceRecorder(store, AttendancePolicy("cooldown", 60), "bench")
         daily = AttendanceRecorder(store, AttendancePolicy("daily"), "bench")
@@ -76,7 +76,7 @@ def _contender(url: str, person_id: int, rounds: int, kiosk: str, barrier: Any, 
     ms, recorded, errors = [], 0, 0
     try:
         rec = AttendanceRecorder(store, AttendancePolicy("cooldown", 60), kiosk)
-        store.count_people()
+        store.people.count()
         for i in range(rounds):
             barrier.wait(timeout=60)
             t = time.perf_counter()
@@ -93,7 +93,7 @@ def _time_contended(url: str, rounds: int) -> dict[str, Any]:
     from kiosk.store import Store
 
     with Store.open(url) as store:
-        pid = store.add_person("Contended")
+        pid = store.people.add("Contended")
     mp = multiprocessing.get_context("spawn")
     barrier, results = mp.Barrier(2), mp.Queue()
     procs = [mp.Process(target=_contender, args=(url, pid, rounds, k, barrier, results)) for k in ("a", "b")]

@@ -50,8 +50,8 @@ def run(pipeline, frames: list, fps: float, portrait: Path | None, rule: Strange
         session = ctx.open_session()
         if portrait is not None:
             face = pipeline.largest_face(read_image(portrait))
-            pid = session.store.add_person(portrait.stem)
-            tid = session.store.add_template(pid, face.embedding, pipeline.model_id, face.quality, str(portrait), None)
+            pid = session.store.people.add(portrait.stem)
+            tid = session.store.templates.add(pid, face.embedding, pipeline.model_id, face.quality, str(portrait), None)
             session.gallery.add(tid, pid, face.embedding)
         rec = session.recognizer
         rec.settings = replace(RecognizerSettings.from_config(RecognitionConfig()), stranger=rule)

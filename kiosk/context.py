@@ -1,6 +1,8 @@
-"""The composition root: builds config, models, pipeline, store and gallery once, in one place.
+"""The composition root: builds config, models, pipeline, store, gallery and services once, in one place.
 
-CLI commands and the Qt window both receive an AppContext; nothing else wires components together.
+CLI commands and the Qt window both receive an AppContext; nothing else wires components together. The
+window's admin screens get their services here (people, accounts, privacy settings, attendance ledger,
+dead letters) and never the store itself.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,12 +24,16 @@ from kiosk.modelzoo.locate import ModelLocator, default_model_dirs
 from kiosk.modelzoo.manifest import Manifest, ModelSpec, Pack, load_manifest
 
 if TYPE_CHECKING:
+    from kiosk.admin.accounts import Accounts
+    from kiosk.admin.privacy import PrivacySettings
+    from kiosk.attendance.ledger import AttendanceLedger
     from kiosk.attendance.liveness import LivenessGate
     from kiosk.attendance.session import KioskSession
     from kiosk.attendance.spoof_log import SpoofLog
     from kiosk.enrollment import Enroller
     from kiosk.gallery import FeedFollower, Gallery
     from kiosk.outputs import DeliveryWorker
+    from kiosk.outputs.dead_letters import DeadLetters
     from kiosk.people import PeopleService
     from kiosk.reembed import ReembedProgress, ReembedResult
     from kiosk.store import Store
@@ -220,7 +227,7 @@ class AppContext:
         if result.moved:
             from kiosk.gallery import persist
 
-            left = self.store.template_models()
+            left = self.store.templates.count_by_model()
             for model_id in result.from_models:
                 if model_id not in left:
                     persist.discard(self._index_path(model_id))
@@ -242,8 +249,8 @@ class AppContext:
         model_id = self.pipeline.model_id
         if self.reembed_result is None:
             self.move_templates(self.reembed_progress)
-        gallery = Gallery(self.store, model_id, self.pipeline.dim, self.match_threshold, self.match_margin,
-                          self.gallery_index_path)
+        gallery = Gallery(self.store.gallery_source, model_id, self.pipeline.dim, self.match_threshold,
+                          self.match_margin, self.gallery_index_path)
         gallery.ready()
         return gallery
 
@@ -252,7 +259,7 @@ class AppContext:
         """Keeps :attr:`gallery` in step with the database's change feed (not started: see follow_changes)."""
         from kiosk.gallery import FeedFollower
 
-        return FeedFollower(self.gallery, self.store)
+        return FeedFollower(self.gallery, self.store.feed)
 
     def follow_changes(self) -> FeedFollower:
         """Start following the change feed (once): what a running kiosk (the window, ``kiosk run``) does, so
@@ -276,6 +283,34 @@ class AppContext:
         from kiosk.people import PeopleService
 
         return PeopleService(self.store, lambda: self.gallery, lambda: self.enroller)
+
+    def accounts(self, clock: Callable[[], float] = time.time) -> Accounts:
+        """Admin accounts, logins with lockout and the setup code (``clock``: wall-clock seconds, for tests)."""
+        from kiosk.admin.accounts import Accounts
+
+        return Accounts(self.store, clock)
+
+    @cached_property
+    def privacy(self) -> PrivacySettings:
+        """Retention and the presentation-attack check of every kiosk on the database, and the audit log
+        (the config's retention applies until an admin chooses one)."""
+        from kiosk.admin.privacy import PrivacySettings
+
+        return PrivacySettings(self.store, self.config.attendance.retention_days)
+
+    @cached_property
+    def attendance_ledger(self) -> AttendanceLedger:
+        """Recorded attendance for review, corrections (void, reassign) and the CSV export."""
+        from kiosk.attendance.ledger import AttendanceLedger
+
+        return AttendanceLedger(self.store)
+
+    @cached_property
+    def dead_letters(self) -> DeadLetters:
+        """The outputs' messages that ran out of retries, and sending them again."""
+        from kiosk.outputs.dead_letters import DeadLetters
+
+        return DeadLetters(self.store)
 
     def open_session(self) -> KioskSession:
         """The store, the ready gallery and a recognizer recording attendance as the config says
@@ -310,13 +345,12 @@ class AppContext:
         With liveness on at start the networks are loaded now, and a missing file is reported (on stderr
         and in the log) naming it and its sha256: the motion cue then works alone.
         """
-        from kiosk.admin.retention import retention_days
         from kiosk.attendance.liveness import LivenessGate, ModeSource
         from kiosk.attendance.spoof_log import SpoofLog
         from kiosk.vision.liveness import LivenessSettings
 
         lc = self.config.liveness
-        reader = None if self.overrides.liveness else self.store.get_setting
+        reader = None if self.overrides.liveness else self.store.settings.get
         source = ModeSource(self.overrides.liveness, lc.mode, reader)
         gate = LivenessGate(LivenessSettings.from_config(lc), source, lambda: self.antispoof)
         mode = source()
@@ -326,8 +360,7 @@ class AppContext:
                 alone = "the motion cue works alone" if not status.loaded else f"using {', '.join(status.loaded)}"
                 print(f"warning: liveness ({mode}): {problem}; {alone}", file=sys.stderr)
                 log.warning("liveness (%s): %s; %s", mode, problem, alone)
-        spoof_log = SpoofLog(self.store, kiosk_id,
-                             retention_days=lambda: retention_days(self.store, self.config.attendance.retention_days))
+        spoof_log = SpoofLog(self.store.audit, kiosk_id, retention_days=self.privacy.retention_days)
         return gate, spoof_log
 
     @property

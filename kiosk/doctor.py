@@ -764,7 +764,7 @@ def check_liveness(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
         try:  # the admin's choice (kiosk admin liveness, the admin panel) overrides the config's
             store = _open_store(ctx.database_url, opts)
             try:
-                chosen = store.get_setting(SETTING_KEY)
+                chosen = store.settings.get(SETTING_KEY)
             finally:
                 store.close()
             if chosen in MODES:
@@ -818,7 +818,7 @@ def _safe_url(url: str) -> str:
 
 
 def _schema_version(store: Store) -> str:
-    return str(store.schema_version)
+    return str(store.db.schema_version)
 
 
 def _open_store(url: str, opts: DoctorOptions, key_file: str = "") -> Store:
@@ -861,10 +861,10 @@ def check_database(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
                            "check [database] url / DATABASE_URL, the server and its user and password; for "
                            "SQLite restore the file from a backup (docs/deployment.md)", data)
     try:
-        people = store.list_people()
+        people = store.people.list()
         active = sum(1 for p in people if getattr(p, "active", True))
         version = _schema_version(store)
-        data.update(data_key=store.cipher.source, data_key_id=store.cipher.key_id)
+        data.update(data_key=store.db.cipher.source, data_key_id=store.db.cipher.key_id)
     except Exception as exc:
         return CheckResult("database", FAIL, f"{shown} opens but cannot be read: {exc}",
                            "restore the database from a backup (docs/deployment.md)", data)
@@ -897,13 +897,13 @@ def check_gallery(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     except Exception as exc:
         return CheckResult("gallery", FAIL, f"the database cannot be opened ({exc})", "see the database check")
     try:
-        db_fingerprint = store.gallery_fingerprint(model_id)
-        template_ids, person_ids = store.gallery_keys(model_id)
+        db_fingerprint = store.gallery_source.gallery_fingerprint(model_id)
+        template_ids, person_ids = store.gallery_source.gallery_keys(model_id)
         index_path = _gallery_index_path(ctx, model_id)
         data: dict[str, Any] = {"model_id": model_id, "db_fingerprint": db_fingerprint, "index": str(index_path),
                                 "templates": len(template_ids), "people": len(set(person_ids.tolist()))}
         start = time.perf_counter()
-        gallery = Gallery(store, model_id, ctx.embedder_spec.dim, ctx.match_threshold,
+        gallery = Gallery(store.gallery_source, model_id, ctx.embedder_spec.dim, ctx.match_threshold,
                               ctx.match_margin, index_path)
         gallery.ready()
         data["ready_s"] = round(time.perf_counter() - start, 3)

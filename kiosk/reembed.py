@@ -9,7 +9,7 @@ command that opens the gallery, through :meth:`kiosk.context.AppContext.move_tem
 
 Crash safety and resume: templates are moved in batches of whole people. A batch is embedded
 first (the slow part, outside any transaction), then one transaction inserts a new row per template
-for the active model and deletes the row it came from (:meth:`Store.replace_templates`). At every
+for the active model and deletes the row it came from (``store.templates.replace``). At every
 commit each template exists exactly once, for one model, so a kill at any point leaves every
 person with their old templates or their new ones (never neither) and nothing is lost; what is
 still tagged with another model is exactly what is left to do, so the next start simply carries on.
@@ -211,7 +211,7 @@ def _batches(todo: Sequence[tuple[int, int, str]], size: int) -> list[list[tuple
 
 
 def _read_stuck(store: Store, model_id: str) -> dict[int, str]:
-    raw = store.get_setting(STUCK_KEY.format(model=model_id))
+    raw = store.settings.get(STUCK_KEY.format(model=model_id))
     if not raw:
         return {}
     try:
@@ -223,7 +223,7 @@ def _read_stuck(store: Store, model_id: str) -> dict[int, str]:
 
 def _write_stuck(store: Store, model_id: str, stuck: dict[int, str], before: dict[int, str]) -> None:
     if stuck != before:
-        store.set_setting(STUCK_KEY.format(model=model_id), json.dumps({str(k): v for k, v in sorted(stuck.items())}))
+        store.settings.set(STUCK_KEY.format(model=model_id), json.dumps({str(k): v for k, v in sorted(stuck.items())}))
 
 
 def count_to_move(store: Store, model_id: str) -> int:
@@ -232,13 +232,13 @@ def count_to_move(store: Store, model_id: str) -> int:
     Cheap (ids only, no model loaded): the window asks this before showing its progress screen.
     """
     stuck = _read_stuck(store, model_id)
-    return sum(1 for tid, _, _ in store.other_model_templates(model_id) if tid not in stuck)
+    return sum(1 for tid, _, _ in store.templates.of_other_models(model_id) if tid not in stuck)
 
 
 def left_behind(store: Store, model_id: str) -> tuple[list[NotMoved], list[PersonNotMoved], int]:
     """Templates of other models that a move could not take, grouped by person, and how many other-model
     templates are still waiting to be tried (``kiosk doctor``; nothing is loaded or changed)."""
-    rows = store.other_model_templates(model_id)
+    rows = store.templates.of_other_models(model_id)
     stuck = _read_stuck(store, model_id)
     left = [(tid, pid, m) for tid, pid, m in rows if tid in stuck]
     items = _not_moved(store, left, stuck)
@@ -254,7 +254,7 @@ def _not_moved(store: Store, rows: Sequence[tuple[int, int, str]], reasons: dict
     pids = sorted({pid for _, pid, _ in rows})
     names: dict[int, str] = {}
     for i in range(0, len(pids), _QUERY_CHUNK):
-        names.update(store.person_names(pids[i : i + _QUERY_CHUNK]))
+        names.update(store.gallery_source.person_names(pids[i : i + _QUERY_CHUNK]))
     return [NotMoved(tid, pid, names.get(pid, "?"), reasons[tid], m) for tid, pid, m in rows]
 
 
@@ -265,7 +265,7 @@ def _by_person(store: Store, model_id: str, items: Sequence[NotMoved]) -> list[P
     pids = sorted(groups)
     with_new: set[int] = set()
     for i in range(0, len(pids), _QUERY_CHUNK):
-        with_new |= store.people_with_templates(pids[i : i + _QUERY_CHUNK], model_id)
+        with_new |= store.templates.people_with(pids[i : i + _QUERY_CHUNK], model_id)
     out = [PersonNotMoved(pid, mine[0].name, tuple(i.template_id for i in mine),
                           tuple(dict.fromkeys(i.reason for i in mine)), pid in with_new)
            for pid, mine in groups.items()]
@@ -286,7 +286,7 @@ def reembed_templates(store: Store, pipeline: FacePipeline, *, retry_failed: boo
     start = time.perf_counter()
     model_id = pipeline.model_id
     stuck_before = _read_stuck(store, model_id)
-    rows = store.other_model_templates(model_id)
+    rows = store.templates.of_other_models(model_id)
     still_there = {tid for tid, _, _ in rows}
     # Forget failures of templates that are gone (person deleted or re-enrolled, moved by `kiosk reembed`).
     stuck = {tid: why for tid, why in stuck_before.items() if tid in still_there}
@@ -310,12 +310,12 @@ def reembed_templates(store: Store, pipeline: FacePipeline, *, retry_failed: boo
         if cancelled is not None and cancelled():
             is_cancelled = True
             break
-        crops = store.template_crops_by_id([tid for tid, _, _ in chunk])
+        crops = store.templates.crops_by_id([tid for tid, _, _ in chunk])
         present = [r for r in chunk if r[0] in crops]  # a person deleted meanwhile: nothing to move
         results = embed_crops(pipeline, [crops[tid] for tid, _, _ in present])
         good = [(r, v) for r, v in zip(present, results, strict=True) if not isinstance(v, str)]
         bad = [(r, v) for r, v in zip(present, results, strict=True) if isinstance(v, str)]
-        replaced = store.replace_templates(model_id, [(r[0], v) for r, v in good])
+        replaced = store.templates.replace(model_id, [(r[0], v) for r, v in good])
         for (tid, _pid, m), _ in good:
             if tid in replaced:
                 from_models[m] = from_models.get(m, 0) + 1
@@ -335,7 +335,7 @@ def reembed_templates(store: Store, pipeline: FacePipeline, *, retry_failed: boo
     by_person = _by_person(store, model_id, not_moved)
     seconds = time.perf_counter() - start
     if moved:
-        store.audit(actor, "reembed", f"{moved} template(s) of {people} people moved to {model_id} from "
+        store.audit.record(actor, "reembed", f"{moved} template(s) of {people} people moved to {model_id} from "
                     + ", ".join(f"{m} ({n})" for m, n in sorted(from_models.items()))
                     + (f"; {len(failed)} could not be moved" if failed else ""))
         log.info("moved %d template(s) of %d people to %s in %.1f s", moved, people, model_id, seconds)

@@ -29,6 +29,13 @@ def admin_context(home: Path, pipeline, **config_sections) -> AppContext:
     return ctx
 
 
+def admin_services(ctx: AppContext, accounts=None):
+    """The services an admin panel works through, from ``ctx`` (``accounts``: instead of ``ctx.accounts()``)."""
+    from kiosk.ui.admin.panel import AdminServices
+
+    return AdminServices(ctx.people, accounts or ctx.accounts(), ctx.privacy, ctx.attendance_ledger, ctx.dead_letters)
+
+
 def enroll_photos(ctx: AppContext, name: str, *images: Path) -> int:
     """Enroll ``name`` from photos through the people service (store + gallery); returns the person id."""
     shots, rejected = ctx.enroller.shots_from_images(list(images))

@@ -21,8 +21,8 @@ def enroll(store, gallery, pipeline, png: Path, name: str) -> int:
     """Enroll the largest face of ``png`` as ``name`` (store and gallery); returns the person id."""
     face = pipeline.largest_face(read_image(png))
     assert face is not None, f"no face in {png}"
-    pid = store.add_person(name)
-    tid = store.add_template(pid, face.embedding, pipeline.model_id, face.quality, str(png), None)
+    pid = store.people.add(name)
+    tid = store.templates.add(pid, face.embedding, pipeline.model_id, face.quality, str(png), None)
     if gallery is not None:
         gallery.add(tid, pid, face.embedding)
     return pid

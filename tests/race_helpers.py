@@ -31,7 +31,7 @@ def record_rounds(url: str, person_id: int, policy: str, cooldown_s: float, time
         raise
     try:
         rec = AttendanceRecorder(store, AttendancePolicy(policy, cooldown_s), kiosk_id)
-        store.count_people()  # a pooled connection is open before the first race
+        store.people.count()  # a pooled connection is open before the first race
         barrier.wait(timeout=120)
         for ts in times:
             barrier.wait(timeout=120)
@@ -60,7 +60,7 @@ def open_at_signal(url: str) -> None:
     print("ready", flush=True)
     sys.stdin.readline()
     store = Store.open(url)
-    print(store.schema_version, flush=True)
+    print(store.db.schema_version, flush=True)
     store.close()
 
 

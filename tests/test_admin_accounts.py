@@ -74,18 +74,18 @@ def test_lockout_grows_with_each_wrong_pin_resets_on_a_correct_one_and_is_per_ac
         clock.t += result.locked_for_s + 0.5  # wait the lock out: the count stays
     assert delays[:2] == [0.0, 0.0] and delays[2:6] == [30.0, 60.0, 120.0, 240.0]
     assert all(b >= a for a, b in pairwise(delays)) and delays[-1] == MAX_DELAY_S
-    assert store.get_account("alice").failures == 20
+    assert store.accounts.get("alice").failures == 20
     # A restart (new store object, same database) keeps the state.
-    again = Accounts(Store.open(store.url), clock)
+    again = Accounts(Store.open(store.db.url), clock)
     assert again.get("alice").failures == 20 and again.login("alice", "000000").locked_for_s == MAX_DELAY_S
     again.store.close()
     clock.t += MAX_DELAY_S + 1
     ok = accounts.login("alice", "135790")
     assert ok.ok and ok.role == "admin"
-    assert store.get_account("alice").failures == 0 and accounts.lock_remaining("alice") == 0
+    assert store.accounts.get("alice").failures == 0 and accounts.lock_remaining("alice") == 0
     # After the reset the first wrong PINs cost nothing again.
     assert accounts.login("alice", "111111").locked_for_s == 0
-    actions = [(a.actor, a.action) for a in store.audit_log(limit=500)]
+    actions = [(a.actor, a.action) for a in store.audit.latest(limit=500)]
     assert ("alice", "admin_lockout") in actions and ("alice", "admin_login") in actions
     assert ("bob", "admin_login") in actions and all(actor != "admin" for actor, _ in actions)
 
@@ -127,7 +127,7 @@ def test_short_or_odd_pins_and_names_are_refused(pin: str, tmp_path: Path) -> No
         accounts.add("x", "viewer", "123456")
     with pytest.raises(AccountError, match="last admin"):
         accounts.remove("x")
-    stored = store.get_account("x").pin_hash
+    stored = store.accounts.get("x").pin_hash
     assert stored.startswith("scrypt$") and "123456" not in stored
     store.close()
 
@@ -149,7 +149,7 @@ def test_require_refuses_a_viewer_and_names_it_in_the_audit(tmp_path: Path) -> N
     with pytest.raises(AccountError, match="wrong"):
         accounts.require("val", "000000", "export")
     assert accounts.require("val", "555555", "export").name == "val"
-    assert ("val", "permission_denied") in [(a.actor, a.action) for a in store.audit_log()]
+    assert ("val", "permission_denied") in [(a.actor, a.action) for a in store.audit.latest()]
     store.close()
 
 
@@ -161,7 +161,7 @@ def test_setup_code_is_hashed_single_use_expires_and_tries_are_limited(tmp_path:
     with pytest.raises(AccountError, match="setup code"):
         accounts.create_first_admin("0000000000", "boss", "123456")  # no code issued: nobody can take over
     code = accounts.new_setup_code()
-    assert len(code) == 10 and code.isdigit() and code not in (store.get_setting("admin_setup_code") or "")
+    assert len(code) == 10 and code.isdigit() and code not in (store.settings.get("admin_setup_code") or "")
     clock.t += SETUP_CODE_TTL_S + 1
     with pytest.raises(AccountError):
         accounts.create_first_admin(code, "boss", "123456")  # expired
@@ -171,7 +171,7 @@ def test_setup_code_is_hashed_single_use_expires_and_tries_are_limited(tmp_path:
     assert not accounts.check_setup_code(code)  # too many wrong tries void it
     code = accounts.new_setup_code()
     assert accounts.create_first_admin(code, "boss", "123456") == "boss"
-    assert store.get_account("boss").role == "admin" and not accounts.has_setup_code()
+    assert store.accounts.get("boss").role == "admin" and not accounts.has_setup_code()
     with pytest.raises(AccountError):
         accounts.create_first_admin(code, "mallory", "123456")  # used once, and an admin exists now
     with pytest.raises(AccountError, match="exist"):
@@ -198,7 +198,7 @@ def test_old_shared_pin_becomes_account_admin_that_must_choose_a_longer_pin(tmp_
     con.close()
     store = Store.open(f"sqlite:///{db}")
     accounts = Accounts(store)
-    assert accounts.names() == ["admin"] and store.get_setting("admin_pin") is None
+    assert accounts.names() == ["admin"] and store.settings.get("admin_pin") is None
     result = accounts.login("admin", "2468")
     assert result.ok and result.must_change_pin and result.role == "admin"
     with pytest.raises(AccountError):
@@ -214,9 +214,9 @@ def test_v3_to_v4_upgrade_on_both_databases(store: Store) -> None:
     """Turn a fresh database back into v3 (no accounts table, no correction columns, the shared PIN in the
     settings, nor what later versions add) and open it again: the upgrade steps run on SQLite and on
     PostgreSQL alike."""
-    pid = store.add_person("Ann")
-    store.record_event(pid, "door", "in", datetime(2026, 3, 2, 8, tzinfo=UTC), 0.6)
-    with store.engine.begin() as conn:
+    pid = store.people.add("Ann")
+    store.attendance.record(pid, "door", "in", datetime(2026, 3, 2, 8, tzinfo=UTC), 0.6)
+    with store.db.engine.begin() as conn:
         conn.execute(text("DROP TABLE admin_accounts"))
         conn.execute(text("DROP TABLE outbox"))  # v5
         conn.execute(text("DROP INDEX ix_templates_enc"))  # v6
@@ -225,14 +225,14 @@ def test_v3_to_v4_upgrade_on_both_databases(store: Store) -> None:
             conn.execute(text(f"ALTER TABLE attendance_events DROP COLUMN {col}"))
         conn.execute(text("UPDATE settings SET value = '3' WHERE key = 'schema_version'"))
         conn.execute(text("INSERT INTO settings (key, value) VALUES ('admin_pin', :h)"), {"h": hash_pin("8080")})
-    url = store.url
+    url = store.db.url
     store.close()
     again = Store.open(url)
     try:
-        assert again.schema_version == SCHEMA_VERSION and again.get_setting("admin_pin") is None
+        assert again.db.schema_version == SCHEMA_VERSION and again.settings.get("admin_pin") is None
         result = Accounts(again).login("admin", "8080")
         assert result.ok and result.must_change_pin
-        event = again.events_between(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 3, tzinfo=UTC))[0]
-        assert not event.voided and again.void_event(event.id, "test", "admin").voided
+        event = again.attendance.between(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 3, tzinfo=UTC))[0]
+        assert not event.voided and again.attendance.void(event.id, "test", "admin").voided
     finally:
         again.close()

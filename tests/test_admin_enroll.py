@@ -140,7 +140,7 @@ def test_enroll_lin_from_the_clip_then_identify_his_portrait(qtbot, tmp_path, pi
     assert dialog.worker is None  # the analysis thread is gone
 
     pid = dialog.person_id
-    person = ctx.store.get_person(pid)
+    person = ctx.store.people.get(pid)
     assert person.name == "Lin-Manuel Miranda" and person.external_id == "E-1001" and person.group == "Cast"
     assert 3 <= person.templates <= 5 and person.consent_by == "admin" and person.consent_at is not None
     assert ctx.gallery.size == size_before + person.templates
@@ -148,7 +148,7 @@ def test_enroll_lin_from_the_clip_then_identify_his_portrait(qtbot, tmp_path, pi
     m = ctx.gallery.match(portrait.embedding)
     assert m.person_id == pid and m.name == "Lin-Manuel Miranda"
     assert ctx.gallery.match(pipeline.largest_face(read_image(ALEX_PNG)).embedding).person_id is None
-    assert any(a.action == "enroll" and "consent recorded by admin" in a.detail for a in ctx.store.audit_log())
+    assert any(a.action == "enroll" and "consent recorded by admin" in a.detail for a in ctx.store.audit.latest())
     ctx.close()
 
     # From the database alone (a restarted kiosk): he is still there.
@@ -161,16 +161,16 @@ def test_enroll_lin_from_the_clip_then_identify_his_portrait(qtbot, tmp_path, pi
 def test_cancel_leaves_nothing_behind(qtbot, tmp_path, pipeline, clip_feed) -> None:
     ctx = admin_context(tmp_path / "home", pipeline)
     enroll_photos(ctx, "Alex Lacamoire", ALEX_PNG)
-    people, size, audit = ctx.store.count_people(), ctx.gallery.size, len(ctx.store.audit_log())
+    people, size, audit = ctx.store.people.count(), ctx.gallery.size, len(ctx.store.audit.latest())
     dialog = _open_dialog(qtbot, ctx, clip_feed)
     qtbot.waitUntil(lambda: len(dialog.shots) >= 1, timeout=180_000)
     dialog.name_edit.setText("Lin-Manuel Miranda")
     dialog.consent_box.setChecked(True)
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Rejected and dialog.worker is None
-    assert ctx.store.count_people(active_only=False) == people
+    assert ctx.store.people.count(active_only=False) == people
     assert ctx.gallery.size == size
-    assert len(ctx.store.audit_log()) == audit
+    assert len(ctx.store.audit.latest()) == audit
     assert ctx.gallery.match(pipeline.largest_face(read_image(LIN_PNG)).embedding).person_id is None
     ctx.close()
 
@@ -189,13 +189,13 @@ def test_enrolling_lin_again_warns_about_the_duplicate(qtbot, tmp_path, pipeline
     dialog.save_button.click()  # the box runs its own loop; the poller answers it
     assert len(seen) == 1 and "Lin-Manuel Miranda" in seen[0] and "Enroll anyway?" in seen[0]
     assert dialog.isVisible() and dialog.person_id is None
-    assert ctx.store.count_people() == 1
+    assert ctx.store.people.count() == 1
 
     answer_next_message_box("Enroll anyway", seen)
     dialog.save_button.click()
     assert len(seen) == 2
     assert dialog.person_id is not None and dialog.person_id != lin
-    assert ctx.store.count_people() == 2
+    assert ctx.store.people.count() == 2
     ctx.close()
 
 
@@ -220,7 +220,7 @@ def test_a_signal_carrying_frames_feeds_the_dialog(qtbot, tmp_path, pipeline) ->
     dialog.restart()
     qtbot.waitUntil(lambda: len(dialog.shots) == 0, timeout=60_000)
     dialog.reject()
-    assert ctx.store.count_people(active_only=False) == 0
+    assert ctx.store.people.count(active_only=False) == 0
     ctx.close()
 
 

@@ -51,7 +51,7 @@ def test_enroll_at_the_kiosk_then_get_checked_in_then_close(qtbot, tmp_path, pip
     started = datetime.now().astimezone()
     assert dialog.save()
     pid = dialog.person_id
-    assert 3 <= ctx.store.get_person(pid).templates <= 5
+    assert 3 <= ctx.store.people.get(pid).templates <= 5
     qtbot.waitUntil(lambda: panel.dialog is None, timeout=10_000)
     assert [p.id for p in panel.people_page.model.people] == [pid]  # the list shows him at once
 
@@ -63,7 +63,7 @@ def test_enroll_at_the_kiosk_then_get_checked_in_then_close(qtbot, tmp_path, pip
     assert window.banner.kind != "setup" and "people enrolled: 1" in window.status_text()
     # The clip loops: the kiosk now knows him and checks him in.
     qtbot.waitUntil(lambda: any(g.person_id == pid and g.recorded for g in window.greetings), timeout=180_000)
-    events = ctx.store.events_between(started - timedelta(minutes=1), datetime.now().astimezone() + timedelta(1))
+    events = ctx.store.attendance.between(started - timedelta(minutes=1), datetime.now().astimezone() + timedelta(1))
     assert [e.person_id for e in events] == [pid]
 
     # Closing: refused without admin, done from the panel.
@@ -73,7 +73,7 @@ def test_enroll_at_the_kiosk_then_get_checked_in_then_close(qtbot, tmp_path, pip
     qtbot.waitUntil(lambda: admin.panel is not None, timeout=10_000)
     admin.panel.close_button.click()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20_000)
-    actions = [a.action for a in ctx.store.audit_log()]
+    actions = [a.action for a in ctx.store.audit.latest()]
     assert actions[:2] == ["admin_logout", "kiosk_closed"] and "enroll" in actions and actions.count("admin_login") == 2
     window.shutdown()
     ctx.close()

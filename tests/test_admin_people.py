@@ -15,7 +15,7 @@ from conftest import run_cli
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog
 
-from kiosk.admin.retention import RETENTION_KEY, apply_retention, retention_cutoff
+from kiosk.admin.retention import RETENTION_KEY, retention_cutoff
 from kiosk.vision.image_io import read_image
 
 
@@ -30,7 +30,7 @@ def _people_page(qtbot, ctx):
 
 
 def _templates_in_db(ctx, person_id: int) -> int:
-    with sqlite3.connect(ctx.store.sqlite_path) as db:
+    with sqlite3.connect(ctx.store.db.sqlite_path) as db:
         return db.execute("SELECT count(*) FROM face_templates WHERE person_id = ?", (person_id,)).fetchone()[0]
 
 
@@ -38,7 +38,7 @@ def test_delete_from_the_people_view_purges_templates_and_index(qtbot, tmp_path,
     ctx = admin_context(tmp_path / "home", pipeline)
     lin = enroll_photos(ctx, "Lin-Manuel Miranda", LIN_PNG)
     obama = enroll_photos(ctx, "Barack Obama", *OBAMA)
-    ctx.store.record_event(lin, "front", "checkin", datetime.now().astimezone(), 0.7)
+    ctx.store.attendance.record(lin, "front", "checkin", datetime.now().astimezone(), 0.7)
     size = ctx.gallery.size
     page = _people_page(qtbot, ctx)
     assert [p.name for p in page.model.people] == ["Barack Obama", "Lin-Manuel Miranda"]
@@ -49,23 +49,23 @@ def test_delete_from_the_people_view_purges_templates_and_index(qtbot, tmp_path,
     asked: list[str] = []
     page.confirm = lambda title, text, yes: asked.append(text) is None and False  # "Cancel"
     assert not page.delete_selected()
-    assert ctx.store.get_person(lin) is not None
+    assert ctx.store.people.get(lin) is not None
 
     page.confirm = lambda title, text, yes: asked.append(text) is None  # "Delete"
     assert page.delete_selected()
     assert "Lin-Manuel Miranda" in asked[-1]
-    assert ctx.store.get_person(lin) is None
-    assert ctx.store.template_crops(lin) == [] and _templates_in_db(ctx, lin) == 0
+    assert ctx.store.people.get(lin) is None
+    assert ctx.store.templates.crops(lin) == [] and _templates_in_db(ctx, lin) == 0
     assert ctx.gallery.size == size - 1
     portrait = pipeline.largest_face(read_image(LIN_PNG))
     assert ctx.gallery.match(portrait.embedding).candidate_id != lin
     assert [p.name for p in page.model.people] == ["Barack Obama"]
     assert _templates_in_db(ctx, obama) == 2
     # Attendance keeps the name for payroll; the audit log says who deleted whom.
-    events = ctx.store.events_between(datetime.now().astimezone() - timedelta(hours=1),
+    events = ctx.store.attendance.between(datetime.now().astimezone() - timedelta(hours=1),
                                       datetime.now().astimezone() + timedelta(hours=1))
     assert [(e.person_id, e.name) for e in events] == [(None, "Lin-Manuel Miranda")]
-    assert any(a.action == "delete" and "Lin-Manuel Miranda" in a.detail for a in ctx.store.audit_log())
+    assert any(a.action == "delete" and "Lin-Manuel Miranda" in a.detail for a in ctx.store.audit.latest())
     ctx.close()
     # A restarted kiosk does not bring him back from the index file.
     again = admin_context(tmp_path / "home", pipeline)
@@ -81,12 +81,12 @@ def test_deactivate_edit_and_reactivate(qtbot, tmp_path, pipeline) -> None:
     page.select_person(lin)
     page.confirm = lambda *a: True
     page.toggle_active()
-    assert not ctx.store.get_person(lin).active
+    assert not ctx.store.people.get(lin).active
     assert ctx.gallery.match(portrait).person_id is None  # no longer recognised ...
-    assert ctx.store.template_crops(lin)  # ... but the data is kept
+    assert ctx.store.templates.crops(lin)  # ... but the data is kept
     assert page.active_button.text() == "Activate"
     page.toggle_active()
-    assert ctx.store.get_person(lin).active
+    assert ctx.store.people.get(lin).active
     assert ctx.gallery.match(portrait).person_id == lin
 
     ctx.people.edit(lin, name="Lin-Manuel", external_id="E-7", group="Cast")
@@ -106,10 +106,10 @@ def test_history_of_one_person(qtbot, tmp_path, pipeline) -> None:
     lin = enroll_photos(ctx, "Lin-Manuel Miranda", LIN_PNG)
     alex = enroll_photos(ctx, "Alex Lacamoire", ALEX_PNG)
     now = datetime.now().astimezone()
-    ctx.store.record_event(lin, "front", "in", now - timedelta(days=2), 0.6)
-    ctx.store.record_event(alex, "front", "in", now - timedelta(days=1), 0.6)
-    ctx.store.record_event(lin, "front", "out", now - timedelta(hours=1), 0.6)
-    dialog = HistoryDialog(ctx.people, ctx.store.get_person(lin))
+    ctx.store.attendance.record(lin, "front", "in", now - timedelta(days=2), 0.6)
+    ctx.store.attendance.record(alex, "front", "in", now - timedelta(days=1), 0.6)
+    ctx.store.attendance.record(lin, "front", "out", now - timedelta(hours=1), 0.6)
+    dialog = HistoryDialog(ctx.people, ctx.store.people.get(lin))
     qtbot.addWidget(dialog)
     assert [e.kind for e in dialog.events] == ["out", "in"]  # newest first, only Lin
     assert dialog.table.rowCount() == 2 and dialog.table.item(0, 1).text() == "out"
@@ -121,23 +121,23 @@ def test_today_view_and_export_dialog_write_the_csv(qtbot, tmp_path, pipeline) -
 
     ctx = admin_context(tmp_path / "home", pipeline)
     lin = enroll_photos(ctx, "Lin-Manuel Miranda", LIN_PNG)
-    ctx.store.update_person(lin, group="Cast")
+    ctx.store.people.update(lin, group="Cast")
     obama = enroll_photos(ctx, "=Obama", *OBAMA)
     now = datetime.now().astimezone()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    ctx.store.record_event(lin, "front", "in", midnight + (now - midnight) / 3, 0.61)
-    ctx.store.record_event(obama, "front", "in", midnight + (now - midnight) / 2, 0.72)
-    ctx.store.record_event(lin, "front", "out", now, 0.65)
-    ctx.store.record_event(obama, "front", "in", midnight - timedelta(days=1), 0.7)  # yesterday
+    ctx.store.attendance.record(lin, "front", "in", midnight + (now - midnight) / 3, 0.61)
+    ctx.store.attendance.record(obama, "front", "in", midnight + (now - midnight) / 2, 0.72)
+    ctx.store.attendance.record(lin, "front", "out", now, 0.65)
+    ctx.store.attendance.record(obama, "front", "in", midnight - timedelta(days=1), 0.7)  # yesterday
 
-    today = TodayPage(ctx.store)
+    today = TodayPage(ctx.attendance_ledger, ctx.people)
     qtbot.addWidget(today)
     assert len(today.events) == 3 and today.table.rowCount() == 3
     assert today.table.item(0, 1).text() == "Lin-Manuel Miranda" and today.table.item(0, 4).text() == "out"
     assert "3 event(s), 2 person(s)" in today.title.text()
 
     out = tmp_path / "payroll.csv"
-    dialog = ExportDialog(ctx.store, default_dir=tmp_path)
+    dialog = ExportDialog(ctx.attendance_ledger, ctx.people.groups(), default_dir=tmp_path)
     qtbot.addWidget(dialog)
     dialog.from_edit.setDate(QDate.currentDate().addDays(-1))
     dialog.to_edit.setDate(QDate.currentDate())
@@ -162,7 +162,7 @@ def test_today_view_and_export_dialog_write_the_csv(qtbot, tmp_path, pipeline) -
 
     dialog.path_edit.setText(str(tmp_path / "no such folder" / "x.csv"))
     assert not dialog.export() and "does not exist" in dialog.message.text()
-    assert sum(a.action == "export" for a in ctx.store.audit_log()) == 2
+    assert sum(a.action == "export" for a in ctx.store.audit.latest()) == 2
     ctx.close()
 
 
@@ -191,8 +191,8 @@ def test_import_folder_in_the_gui_matches_kiosk_import(qtbot, tmp_path, pipeline
     gui = dialog.result_data
     assert (gui.people, gui.templates) == (2, 3)
     assert {Path(r.image).name for r in gui.rejected} == {"two_people.jpg", "Empty"}
-    assert {p.name: p.group for p in ctx.store.list_people()} == {"Barack Obama": "Staff", "Joe Biden": "Staff"}
-    assert all(p.consent_by == "admin" for p in ctx.store.list_people())
+    assert {p.name: p.group for p in ctx.store.people.list()} == {"Barack Obama": "Staff", "Joe Biden": "Staff"}
+    assert all(p.consent_by == "admin" for p in ctx.store.people.list())
     assert dialog.skipped.count() == 2 and "2 people" in dialog.status.text()
     obama = pipeline.largest_face(read_image(OBAMA[0])).embedding
     assert ctx.gallery.match(obama).name == "Barack Obama"
@@ -234,7 +234,7 @@ def test_enroll_one_person_from_photos(qtbot, tmp_path, pipeline) -> None:
     dialog.consent_box.setChecked(True)
     assert dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert ctx.store.get_person(dialog.person_id).templates == 2
+    assert ctx.store.people.get(dialog.person_id).templates == 2
     ctx.close()
 
 
@@ -244,14 +244,14 @@ def test_retention_keeps_whole_days(tmp_path, pipeline) -> None:
     now = datetime.now().astimezone()
     cutoff = retention_cutoff(30, now)
     for ts in (cutoff - timedelta(days=3), cutoff - timedelta(seconds=1), cutoff, now):
-        ctx.store.record_event(lin, "front", "in", ts, 0.6)
-    assert apply_retention(ctx.store, 0, now) == 0  # 0 keeps everything
-    assert apply_retention(ctx.store, 30, now) == 2
-    left = ctx.store.events_between(cutoff - timedelta(days=10), now + timedelta(seconds=1))
+        ctx.store.attendance.record(lin, "front", "in", ts, 0.6)
+    assert ctx.privacy.apply_retention(0, now) == 0  # 0 keeps everything
+    assert ctx.privacy.apply_retention(30, now) == 2
+    left = ctx.store.attendance.between(cutoff - timedelta(days=10), now + timedelta(seconds=1))
     assert [e.ts for e in left] == [cutoff, now]
     assert cutoff.hour == 0 and cutoff.minute == 0 and (now.date() - cutoff.date()).days == 30
-    assert apply_retention(ctx.store, 30, now) == 0
-    assert [a.action for a in ctx.store.audit_log()].count("retention") == 1
+    assert ctx.privacy.apply_retention(30, now) == 0
+    assert [a.action for a in ctx.store.audit.latest()].count("retention") == 1
     ctx.close()
 
 
@@ -261,14 +261,14 @@ def test_privacy_page_sets_retention_and_shows_the_audit_log(qtbot, tmp_path, pi
     ctx = admin_context(tmp_path / "home", pipeline, attendance={"retention_days": 90})
     lin = enroll_photos(ctx, "Lin-Manuel Miranda", LIN_PNG)
     now = datetime.now().astimezone()
-    ctx.store.record_event(lin, "front", "in", now - timedelta(days=40), 0.6)
-    ctx.store.record_event(lin, "front", "in", now, 0.6)
-    page = PrivacyPage(ctx.store, ctx.config.attendance.retention_days)
+    ctx.store.attendance.record(lin, "front", "in", now - timedelta(days=40), 0.6)
+    ctx.store.attendance.record(lin, "front", "in", now, 0.6)
+    page = PrivacyPage(ctx.privacy)  # the config's retention until the admin sets one
     qtbot.addWidget(page)
     assert page.days.value() == 90  # the config's value until the admin sets one
     page.days.setValue(30)
     assert page.apply() == 1
-    assert ctx.store.get_setting(RETENTION_KEY) == "30"
+    assert ctx.store.settings.get(RETENTION_KEY) == "30"
     assert "Deleted now: 1 event(s)" in page.retention_message.text()
     actions = [page.table.item(r, 2).text() for r in range(page.table.rowCount())]
     assert actions[:2] == ["retention", "retention_changed"] and "enroll" in actions
@@ -283,10 +283,10 @@ def test_controller_applies_retention_at_startup(qtbot, tmp_path, pipeline) -> N
     ctx = admin_context(tmp_path / "home", pipeline, attendance={"retention_days": 7})
     lin = enroll_photos(ctx, "Lin-Manuel Miranda", LIN_PNG)
     now = datetime.now().astimezone()
-    ctx.store.record_event(lin, "front", "in", now - timedelta(days=20), 0.6)
-    ctx.store.record_event(lin, "front", "in", now, 0.6)
+    ctx.store.attendance.record(lin, "front", "in", now - timedelta(days=20), 0.6)
+    ctx.store.attendance.record(lin, "front", "in", now, 0.6)
     window = QWidget()
     qtbot.addWidget(window)
     AdminController(ctx, window)
-    assert len(ctx.store.events_between(now - timedelta(days=365), now + timedelta(days=1))) == 1
+    assert len(ctx.store.attendance.between(now - timedelta(days=365), now + timedelta(days=1))) == 1
     ctx.close()

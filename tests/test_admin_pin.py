@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from admin_helpers import admin_services
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
@@ -118,7 +119,7 @@ def test_first_start_needs_the_setup_code_then_account_and_pin_open_the_panel(qt
     qtbot.waitUntil(lambda: admin.panel is not None, timeout=10_000)
     admin.panel.reject()
     qtbot.waitUntil(lambda: admin.panel is None, timeout=10_000)
-    audit = [(a.actor, a.action) for a in admin_ctx.store.audit_log()]
+    audit = [(a.actor, a.action) for a in admin_ctx.store.audit.latest()]
     assert audit[:4] == [("Mina", "admin_logout"), ("Mina", "admin_login"), ("Mina", "admin_logout"),
                          ("Mina", "setup_done")]
 
@@ -160,12 +161,12 @@ def test_wrong_pins_lock_one_account_and_a_new_controller_stays_locked(qtbot, ad
     qtbot.waitUntil(lambda: not dialog2.locked, timeout=5_000)
     dialog2.enter("864200")
     qtbot.waitUntil(lambda: admin2.panel is not None, timeout=10_000)
-    assert admin_ctx.store.get_account("ann").failures == 0
+    assert admin_ctx.store.accounts.get("ann").failures == 0
     admin2.panel.reject()
 
 
 def test_an_upgraded_shared_pin_must_be_changed_at_the_first_login(qtbot, admin_ctx) -> None:
-    admin_ctx.store.add_account("admin", "admin", hash_pin("2468"), "upgrade", must_change_pin=True)
+    admin_ctx.store.accounts.add("admin", "admin", hash_pin("2468"), "upgrade", must_change_pin=True)
     _window, admin = _controller(qtbot, admin_ctx, Clock())
     dialog = admin.open_admin()
     dialog.enter("2468")
@@ -173,7 +174,7 @@ def test_an_upgraded_shared_pin_must_be_changed_at_the_first_login(qtbot, admin_
     dialog.enter("975310")
     dialog.enter("975310")
     qtbot.waitUntil(lambda: admin.panel is not None, timeout=10_000)
-    assert not admin_ctx.store.get_account("admin").must_change_pin
+    assert not admin_ctx.store.accounts.get("admin").must_change_pin
     admin.panel.reject()
 
 
@@ -181,11 +182,10 @@ def test_roles_in_the_panel_a_viewer_cannot_enroll_or_delete(qtbot, admin_ctx) -
     from kiosk.ui.admin.panel import AdminPanel
 
     accounts = Accounts(admin_ctx.store)
-    pid = admin_ctx.store.add_person("Ada Lovelace")
+    pid = admin_ctx.store.people.add("Ada Lovelace")
     visible = {}
     for role in ("admin", "enroller", "viewer"):
-        panel = AdminPanel(admin_ctx.store, admin_ctx.people, accounts, object(), 0.3, actor=f"x-{role}",
-                           role=role)
+        panel = AdminPanel(admin_services(admin_ctx, accounts), object(), 0.3, actor=f"x-{role}", role=role)
         qtbot.addWidget(panel)
         panel.show()
         visible[role] = {k for k, b in panel.nav_buttons.items() if b.isVisibleTo(panel)}
@@ -201,18 +201,18 @@ def test_roles_in_the_panel_a_viewer_cannot_enroll_or_delete(qtbot, admin_ctx) -
         panel.reject()
     assert visible == {"admin": {"add", "people", "today", "privacy", "outputs"}, "enroller": {"add", "people"},
                        "viewer": {"today"}}
-    assert admin_ctx.store.get_person(pid) is not None
+    assert admin_ctx.store.people.get(pid) is not None
 
 
 def test_an_admin_voids_and_reassigns_in_the_attendance_view(qtbot, admin_ctx) -> None:
     from kiosk.ui.admin.attendance import TodayPage
 
     store = admin_ctx.store
-    ann, bo = store.add_person("Ann"), store.add_person("Bo")
+    ann, bo = store.people.add("Ann"), store.people.add("Bo")
     now = datetime.now().astimezone()
-    first = store.record_event(ann, "door", "in", now - timedelta(seconds=2), 0.6).event_id
-    second = store.record_event(ann, "door", "in", now - timedelta(seconds=1), 0.6).event_id
-    page = TodayPage(store, actor="mina", can_correct=True)
+    first = store.attendance.record(ann, "door", "in", now - timedelta(seconds=2), 0.6).event_id
+    second = store.attendance.record(ann, "door", "in", now - timedelta(seconds=1), 0.6).event_id
+    page = TodayPage(admin_ctx.attendance_ledger, admin_ctx.people, actor="mina", can_correct=True)
     qtbot.addWidget(page)
     page.show()
     page.select_event(first)
@@ -223,7 +223,7 @@ def test_an_admin_voids_and_reassigns_in_the_attendance_view(qtbot, admin_ctx) -
     notes = {page.events[r].id: page.table.item(r, 6).text() for r in range(page.table.rowCount())}
     assert notes[first] == "void: walked past (mina)" and notes[second] == "was Ann (mina)"
     assert page.table.rowCount() == 2 and "1 event(s), 1 person(s)" in page.title.text()
-    audit = [(a.actor, a.action) for a in store.audit_log()]
+    audit = [(a.actor, a.action) for a in store.audit.latest()]
     assert ("mina", "event_voided") in audit and ("mina", "event_reassigned") in audit
 
 
@@ -237,13 +237,13 @@ def test_an_admin_unlocks_a_locked_account_on_the_privacy_page(qtbot, admin_ctx)
     for _ in range(4):
         accounts.login("eddie", "000000")
         clock.t += 1
-    page = PrivacyPage(admin_ctx.store, 0, "mina", accounts=accounts)
+    page = PrivacyPage(admin_ctx.privacy, "mina", accounts=accounts)
     qtbot.addWidget(page)
     assert "eddie (enroller)" in page.accounts_label.text() and "Locked: 1" in page.accounts_label.text()
     assert page.locked_combo.currentText() == "eddie"
     page.unlock_button.click()
     assert accounts.lock_remaining("eddie") == 0 and not page.unlock_button.isEnabled()
-    assert ("mina", "account_unlock") in [(a.actor, a.action) for a in admin_ctx.store.audit_log()]
+    assert ("mina", "account_unlock") in [(a.actor, a.action) for a in admin_ctx.store.audit.latest()]
 
 
 def test_the_kiosk_closes_only_through_the_admin_panel(qtbot, admin_ctx) -> None:
@@ -259,7 +259,7 @@ def test_the_kiosk_closes_only_through_the_admin_panel(qtbot, admin_ctx) -> None
     qtbot.waitUntil(lambda: admin.panel is not None, timeout=10_000)
     qtbot.mouseClick(admin.panel.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.closed, timeout=10_000)
-    assert "kiosk_closed" in [a.action for a in admin_ctx.store.audit_log()]
+    assert "kiosk_closed" in [a.action for a in admin_ctx.store.audit.latest()]
 
 
 def test_long_press_opens_admin(qtbot, admin_ctx) -> None:
@@ -296,14 +296,13 @@ def test_a_forgotten_admin_panel_closes_itself(qtbot, admin_ctx) -> None:
     from kiosk.ui.admin.panel import AdminPanel
     from kiosk.ui.admin.people import EditPersonDialog
 
-    panel = AdminPanel(admin_ctx.store, admin_ctx.people, Accounts(admin_ctx.store), None, 0.3,
-                       idle_timeout_ms=300)
+    panel = AdminPanel(admin_services(admin_ctx), None, 0.3, idle_timeout_ms=300)
     qtbot.addWidget(panel)
     panel.show()
     assert not panel.add_page.camera_button.isEnabled()  # no camera on this screen
-    pid = admin_ctx.store.add_person("Ada Lovelace")
+    pid = admin_ctx.store.people.add("Ada Lovelace")
     panel.people_page.refresh()
-    sub = EditPersonDialog(admin_ctx.store.get_person(pid), [], panel)
+    sub = EditPersonDialog(admin_ctx.store.people.get(pid), [], panel)
     panel.dialog = sub
     sub.open()
     qtbot.waitUntil(lambda: not panel.isVisible() and not sub.isVisible(), timeout=10_000)

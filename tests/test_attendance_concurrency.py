@@ -56,7 +56,7 @@ def _race(url: str, policy: str) -> None:
     """Two kiosk processes see Ada at the same instant in each of ROUNDS periods: one event per period."""
     store = Store.open(url)
     try:
-        pid = store.add_person("Ada")
+        pid = store.people.add("Ada")
         times = _period_starts(policy)
         mp = multiprocessing.get_context("spawn")  # fresh interpreters: nothing forked from this process
         barrier, results = mp.Barrier(2), mp.Queue()
@@ -74,7 +74,7 @@ def _race(url: str, policy: str) -> None:
         # Each round both kiosks saw her at the same instant: exactly one of them recorded.
         per_round = [[outs[i][0] for outs in got.values() if outs[i][0]] for i in range(ROUNDS)]
         assert [len(r) for r in per_round] == [1] * ROUNDS
-        events = store.events_between(T0 - timedelta(days=1), times[-1] + timedelta(days=1), person_id=pid)
+        events = store.attendance.between(T0 - timedelta(days=1), times[-1] + timedelta(days=1), person_id=pid)
         assert [e.ts for e in events] == times
         expected = ["in", "out"] * (ROUNDS // 2) if policy == "inout" else ["checkin"] * ROUNDS
         assert [e.kind for e in events] == expected
@@ -99,17 +99,17 @@ def test_two_kiosks_record_once_on_a_server_defaulting_to_repeatable_read() -> N
 def test_a_deactivated_or_deleted_person_is_not_recorded(empty_db: str) -> None:
     store = Store.open(empty_db)
     try:
-        ada, bob = store.add_person("Ada"), store.add_person("Bob")
-        store.update_person(ada, active=False)
-        store.delete_person(bob)
+        ada, bob = store.people.add("Ada"), store.people.add("Bob")
+        store.people.update(ada, active=False)
+        store.people.delete(bob)
         rec = AttendanceRecorder(store, AttendancePolicy("cooldown", COOLDOWN_S), "front")
         for pid, why in ((ada, "deactivated"), (bob, "no longer enrolled")):
             out = rec.record(pid, 0.6, T0)
             assert not out.recorded and out.refused and why in (out.error or "")
-            direct = store.record_event(pid, "front", "checkin", T0, 0.6)
+            direct = store.attendance.record(pid, "front", "checkin", T0, 0.6)
             assert not direct.recorded and direct.event_id is None and why in (direct.reason or "")
-        assert store.events_between(T0 - timedelta(days=1), T0 + timedelta(days=1)) == []
-        store.update_person(ada, active=True)  # back again: recorded as before
+        assert store.attendance.between(T0 - timedelta(days=1), T0 + timedelta(days=1)) == []
+        store.people.update(ada, active=True)  # back again: recorded as before
         assert rec.record(ada, 0.6, T0).kind == "checkin"
     finally:
         store.close()
@@ -121,7 +121,7 @@ def test_postgres_a_person_deleted_while_the_kiosk_decides_is_refused() -> None:
     store = Store.open(url)
     engine = create_engine(normalise_url(url))
     try:
-        pid = store.add_person("Ada")
+        pid = store.people.add("Ada")
         rec = AttendanceRecorder(store, AttendancePolicy("daily"), "front")
         with engine.connect() as admin:
             admin.execute(text("DELETE FROM people WHERE id = :p"), {"p": pid})  # not committed yet
@@ -132,7 +132,7 @@ def test_postgres_a_person_deleted_while_the_kiosk_decides_is_refused() -> None:
             admin.commit()
         kiosk.join(30)
         assert got and got[0].refused and "no longer enrolled" in (got[0].error or "")
-        assert store.events_between(T0 - timedelta(days=1), T0 + timedelta(days=1)) == []
+        assert store.attendance.between(T0 - timedelta(days=1), T0 + timedelta(days=1)) == []
     finally:
         engine.dispose()
         store.close()
@@ -153,7 +153,7 @@ def test_a_locked_database_gives_a_clear_message_and_records_nothing(db: str, tm
     url = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}" if db == "sqlite" else _fresh_postgres()
     store = Store.open(url)
     try:
-        pid = store.add_person("Ada")
+        pid = store.people.add("Ada")
         rec = AttendanceRecorder(store, AttendancePolicy("daily"), "front")
         if db == "sqlite":  # another program holds the write lock longer than the busy timeout
             other = sqlite3.connect(tmp_path / "kiosk.sqlite3", timeout=0, isolation_level=None)
@@ -174,7 +174,7 @@ def test_a_locked_database_gives_a_clear_message_and_records_nothing(db: str, tm
                 engine.dispose()
         assert out is not None, "the recognizer hung waiting for the database"
         assert not out.recorded and not out.refused and "locked" in (out.error or "")
-        assert store.last_event(pid) is None  # nothing half-written
+        assert store.attendance.last(pid) is None  # nothing half-written
         assert rec.record(pid, 0.6, T0).kind == "checkin"  # and the kiosk carries on once it is free
     finally:
         store.close()
@@ -185,7 +185,7 @@ def test_postgres_holds_up_only_decisions_for_the_same_person() -> None:
     url = _fresh_postgres()
     front, back = Store.open(url), Store.open(url)
     try:
-        ada, bob = front.add_person("Ada"), front.add_person("Bob")
+        ada, bob = front.people.add("Ada"), front.people.add("Bob")
         inside, go_on = threading.Event(), threading.Event()
 
         def slow_decide(last: object) -> str:  # the front kiosk decides for Ada, slowly, under her lock
@@ -193,14 +193,14 @@ def test_postgres_holds_up_only_decisions_for_the_same_person() -> None:
             go_on.wait(30)
             return "checkin"
 
-        first = threading.Thread(target=front.decide_and_record, args=(ada, "front", slow_decide, T0, 0.6))
+        first = threading.Thread(target=front.attendance.decide_and_record, args=(ada, "front", slow_decide, T0, 0.6))
         first.start()
         assert inside.wait(30)
         t = time.monotonic()
-        assert back.record_event(bob, "back", "checkin", T0, 0.6).recorded  # Bob is not held up by Ada
+        assert back.attendance.record(bob, "back", "checkin", T0, 0.6).recorded  # Bob is not held up by Ada
         bob_s = time.monotonic() - t
         second: dict[str, object] = {}
-        waiting = threading.Thread(target=lambda: second.update(r=back.decide_and_record(
+        waiting = threading.Thread(target=lambda: second.update(r=back.attendance.decide_and_record(
             ada, "back", lambda last: None if last else "checkin", T0, 0.6)))
         waiting.start()
         waiting.join(0.5)
@@ -237,6 +237,6 @@ def test_four_kiosks_starting_together_on_an_empty_database_all_come_up(empty_db
     assert [out.strip() for out, _ in outs] == [str(SCHEMA_VERSION)] * 4
     created = sum(err.count("created the database schema") for _, err in outs)
     assert created == 1, [err for _, err in outs]
-    with Store.open(empty_db) as store, store.engine.connect() as conn:
+    with Store.open(empty_db) as store, store.db.engine.connect() as conn:
         rows = conn.execute(text("SELECT value FROM settings WHERE key = 'schema_version'")).all()
     assert [r[0] for r in rows] == [str(SCHEMA_VERSION)]

@@ -24,28 +24,28 @@ def _store(home: Path) -> Store:
 
 def test_void_and_reassign_keep_the_original_and_are_audited(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'k.sqlite3'}")
-    ann, bo = store.add_person("Ann", "E1", "ops"), store.add_person("Bo", "E2", "sales")
+    ann, bo = store.people.add("Ann", "E1", "ops"), store.people.add("Bo", "E2", "sales")
     t = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    first = store.record_event(ann, "door", "in", t, 0.6).event_id
-    second = store.record_event(ann, "door", "in", t + timedelta(hours=1), 0.6).event_id
+    first = store.attendance.record(ann, "door", "in", t, 0.6).event_id
+    second = store.attendance.record(ann, "door", "in", t + timedelta(hours=1), 0.6).event_id
     with pytest.raises(StoreError, match="reason"):
-        store.void_event(first, "  ", "alice")
-    voided = store.void_event(first, "a test walk-by", "alice")
+        store.attendance.void(first, "  ", "alice")
+    voided = store.attendance.void(first, "a test walk-by", "alice")
     assert voided.voided and voided.void_reason == "a test walk-by" and voided.corrected_by == "alice"
     with pytest.raises(StoreError, match="already"):
-        store.void_event(first, "again", "alice")
+        store.attendance.void(first, "again", "alice")
     with pytest.raises(StoreError, match="void"):
-        store.reassign_event(first, bo, "alice")
-    moved = store.reassign_event(second, bo, "alice")
+        store.attendance.reassign(first, bo, "alice")
+    moved = store.attendance.reassign(second, bo, "alice")
     assert (moved.person_id, moved.name, moved.external_id, moved.group) == (bo, "Bo", "E2", "sales")
     assert moved.original_person_id == ann and moved.original_name == "Ann"
     with pytest.raises(StoreError, match="no person"):
-        store.reassign_event(second, 999, "alice")
+        store.attendance.reassign(second, 999, "alice")
     window = (t - timedelta(days=1), t + timedelta(days=1))
-    assert [e.id for e in store.events_between(*window)] == [second]  # voided: counted nowhere
-    assert [e.id for e in store.events_between(*window, include_voided=True)] == [first, second]
-    assert store.last_event(ann) is None and store.last_event(bo).id == second  # the policy follows
-    audit = [(a.actor, a.action) for a in store.audit_log()]
+    assert [e.id for e in store.attendance.between(*window)] == [second]  # voided: counted nowhere
+    assert [e.id for e in store.attendance.between(*window, include_voided=True)] == [first, second]
+    assert store.attendance.last(ann) is None and store.attendance.last(bo).id == second  # the policy follows
+    audit = [(a.actor, a.action) for a in store.audit.latest()]
     assert ("alice", "event_voided") in audit and ("alice", "event_reassigned") in audit
     store.close()
 
@@ -111,7 +111,7 @@ def test_a_viewer_cannot_enroll_delete_or_correct_from_the_command_line(home, to
     assert run_cli("attendance", "void", "1", "--reason", "test", "--account", "boss", "--pin", "777777",
                    home=home).returncode == 0
     store = _store(home)
-    assert store.get_person(1) is not None and store.count_people(active_only=False) == 6
-    audit = [(a.actor, a.action) for a in store.audit_log(limit=100)]
+    assert store.people.get(1) is not None and store.people.count(active_only=False) == 6
+    audit = [(a.actor, a.action) for a in store.audit.latest(limit=100)]
     assert ("boss", "event_voided") in audit and ("val", "permission_denied") in audit and ("val", "export") in audit
     store.close()

@@ -148,7 +148,7 @@ def test_doctor_counts_people_in_the_store(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     store = Store.open(f"sqlite:///{home / 'kiosk.sqlite3'}")
-    store.add_person("Ada Lovelace")
+    store.people.add("Ada Lovelace")
     store.close()
     rc, out, _ = run_doctor(tmp_path, tmp_path / "no-models", "--json", camera=VIDEO, home=home)
     db = checks_of(out)["database"]

@@ -88,10 +88,10 @@ def test_real_faces_are_encrypted_at_rest_and_deleted_for_good(home):
 
     # The plain vectors and crops, read through the store with the key.
     with Store.open(f"sqlite:///{db}", key_file=home / "data.key") as store:
-        model = next(iter(store.template_models()))
-        keys, persons = store.gallery_keys(model)
-        vectors = store.gallery_vectors(model, keys)
-        crops = {p: store.template_crops(p) for p in (obama, biden, blair)}
+        model = next(iter(store.templates.count_by_model()))
+        keys, persons = store.gallery_source.gallery_keys(model)
+        vectors = store.gallery_source.gallery_vectors(model, keys)
+        crops = {p: store.templates.crops(p) for p in (obama, biden, blair)}
         # Looked at while the store is open, so that the WAL file exists too.
         assert db.with_name(db.name + "-wal").exists()
         assert leaks(home, vectors, [c for cs in crops.values() for c in cs]) == []
@@ -139,11 +139,11 @@ def test_real_faces_are_encrypted_at_rest_and_deleted_for_good(home):
     # Opened with the key, the persisted index no longer lists them.
     with Store.open(f"sqlite:///{db}", key_file=home / "data.key") as store:
         index_path = next((home / "cache").glob("gallery-*.usearch.meta.npz"))
-        gallery = Gallery(store, model, vectors.shape[1], 0.5, index_path=index_path.with_name(
+        gallery = Gallery(store.gallery_source, model, vectors.shape[1], 0.5, index_path=index_path.with_name(
             index_path.name.removesuffix(".meta.npz")))
-        index = TemplateIndex.load(gallery.params, gallery.index_path, store.cipher)
+        index = TemplateIndex.load(gallery.params, gallery.index_path, store.db.cipher)
         assert obama not in set(index.persons.tolist()) and {biden, blair} <= set(index.persons.tolist())
-        assert store.template_crops(obama) == []
+        assert store.templates.crops(obama) == []
 
 
 def _plain_v1_database(db: Path, people: int, per_person: int, rng: np.random.Generator) -> tuple[np.ndarray, list]:
@@ -171,18 +171,18 @@ def _plain_v1_database(db: Path, people: int, per_person: int, rng: np.random.Ge
 
 _KILL_SCRIPT = textwrap.dedent("""
     import os, signal, sys
-    from kiosk.store import store as mod
+    from kiosk.store import Store, sealing
     batches = 0
-    real = mod.Store._encrypt_batch
-    def batch(self, n):
+    real = sealing.encrypt_batch
+    def batch(db, n):
         global batches
-        done = real(self, n)
+        done = real(db, n)
         batches += 1
         if batches == 3:
             os.kill(os.getpid(), signal.SIGKILL)  # kill -9 between two committed batches
         return done
-    mod.Store._encrypt_batch = batch
-    mod.Store.open(sys.argv[1], key_file=sys.argv[2], encrypt_batch=10)
+    sealing.encrypt_batch = batch
+    Store.open(sys.argv[1], key_file=sys.argv[2], encrypt_batch=10)
 """)
 
 
@@ -206,17 +206,17 @@ def test_plain_database_is_encrypted_at_upgrade_and_a_kill_resumes(home, tmp_pat
     assert enc == {0: 30, 1: 30} and version == str(SCHEMA_VERSION)  # half done, committed batches kept
 
     with Store.open(url, key_file=home / "data.key") as store:  # resumes
-        keys, _ = store.gallery_keys("m")
-        assert np.array_equal(store.gallery_vectors("m", keys), vectors)
-        assert store.template_crops(1) == crops[:3]
-        assert store.get_setting("upgrade_backup") is None
+        keys, _ = store.gallery_source.gallery_keys("m")
+        assert np.array_equal(store.gallery_source.gallery_vectors("m", keys), vectors)
+        assert store.templates.crops(1) == crops[:3]
+        assert store.settings.get("upgrade_backup") is None
         # The gallery's index files are sealed with the same key and load again.
         index_path = home / "cache" / "gallery-m.usearch"
-        g = Gallery(store, "m", 128, 0.5, index_path=index_path, exact_limit=0)
+        g = Gallery(store.gallery_source, "m", 128, 0.5, index_path=index_path, exact_limit=0)
         g.ready()
         assert g.last_ready == "rebuilt"
         g.close()
-        g = Gallery(store, "m", 128, 0.5, index_path=index_path, exact_limit=0)
+        g = Gallery(store.gallery_source, "m", 128, 0.5, index_path=index_path, exact_limit=0)
         g.ready()
         assert g.last_ready == "loaded" and g.match(vectors[4]).person_id == 2
         g.close()
@@ -244,7 +244,7 @@ def test_key_sources_and_refusals(tmp_path, monkeypatch):
     monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(creds))
     url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
     with Store.open(url, key_file=key_file) as store:
-        assert store.cipher.key == key and "kiosk-data-key" in store.cipher.source
+        assert store.db.cipher.key == key and "kiosk-data-key" in store.db.cipher.source
     assert not key_file.exists()  # a credential is used, never copied to a file
     monkeypatch.setenv("KIOSK_DATA_KEY", "not base64!")
     with pytest.raises(DataKeyError, match="not base64"):

@@ -39,13 +39,13 @@ def tokyo(monkeypatch):
 def populate(home: Path) -> None:
     store = Store.open(f"sqlite:///{home / 'kiosk.sqlite3'}")
     for i, (name, ext, group) in enumerate(NAMES):
-        pid = store.add_person(name, ext, group)
+        pid = store.people.add(name, ext, group)
         # 08:3x and 17:4x Tokyo time on 2026-03-02 (UTC 23:3x the day before, and 08:4x)
-        store.record_event(pid, "front-door", "in", datetime(2026, 3, 1, 23, 30 + i, tzinfo=UTC), 0.61 + i / 100)
+        store.attendance.record(pid, "front-door", "in", datetime(2026, 3, 1, 23, 30 + i, tzinfo=UTC), 0.61 + i / 100)
         if i % 2 == 0:
-            store.record_event(pid, "front-door", "out", datetime(2026, 3, 2, 8, 40 + i, 5, tzinfo=UTC), 0.7)
+            store.attendance.record(pid, "front-door", "out", datetime(2026, 3, 2, 8, 40 + i, 5, tzinfo=UTC), 0.7)
     # outside the range: 2026-03-03 local
-    store.record_event(1, "side", "in", datetime(2026, 3, 3, 0, 1, tzinfo=UTC), 0.9)
+    store.attendance.record(1, "side", "in", datetime(2026, 3, 3, 0, 1, tzinfo=UTC), 0.9)
     store.close()
 
 

@@ -38,7 +38,7 @@ def index_keys(home) -> tuple[set[int], set[int]]:
     ctx = AppContext(Overrides(home=str(home)))
     try:
         gallery = ctx.gallery
-        db = set(ctx.store.gallery_keys(gallery.model_id)[0].tolist())
+        db = set(ctx.store.gallery_source.gallery_keys(gallery.model_id)[0].tolist())
         return set(gallery.template_ids().tolist()), db
     finally:
         ctx.close()
@@ -72,7 +72,7 @@ def test_duplicate_face_is_refused_and_named_unless_allowed(home):
     assert r.returncode == 1 and "Colin Powell" in r.stderr
     assert out["error"] == "duplicate" and out["duplicate_of"]["name"] == "Colin Powell"
     with store_of(home) as s:
-        assert [p.name for p in s.list_people()] == ["Colin Powell"]
+        assert [p.name for p in s.people.list()] == ["Colin Powell"]
     r, out = enroll(home, "Someone Else", img("Colin_Powell", 3), extra=("--allow-duplicate",))
     assert r.returncode == 0 and out["templates"] == 1
 
@@ -93,13 +93,13 @@ def test_delete_purges_templates_crops_and_index_entries(home):
     enroll(home, "Colin Powell", img("Colin_Powell", 1))
     pid = out["person_id"]
     with store_of(home) as s:
-        tids = set(s.gallery_keys("sface_2021dec_int8bq")[0].tolist())
-        assert len(s.template_crops(pid)) == 2
+        tids = set(s.gallery_source.gallery_keys("sface_2021dec_int8bq")[0].tolist())
+        assert len(s.templates.crops(pid)) == 2
     r = run_cli("people", "delete", str(pid), home=home)
     assert r.returncode == 0, r.stderr
     with store_of(home) as s:
-        assert s.get_person(pid) is None and s.template_crops(pid) == []
-        assert s.audit_log()[0].action == "delete"
+        assert s.people.get(pid) is None and s.templates.crops(pid) == []
+        assert s.audit.latest()[0].action == "delete"
     in_index, in_db = index_keys(home)
     assert in_index == in_db and len(in_db) == 1 and not (in_index & tids - in_db)
     r = run_cli("identify", img("Tony_Blair", 5), "--json", home=home)

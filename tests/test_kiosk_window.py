@@ -40,7 +40,7 @@ def _run_clip(qtbot, tmp_path: Path, model_dir: Path, pipeline, video_dir: Path,
     qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=10_000)
     qtbot.wait(300)  # the last result's signal reaches the UI thread
     window.shutdown()
-    events = session.store.events_between(started - timedelta(minutes=1), datetime.now().astimezone()
+    events = session.store.attendance.between(started - timedelta(minutes=1), datetime.now().astimezone()
                                           + timedelta(minutes=1))
     ctx.close()
     return window, pid, events

@@ -229,7 +229,7 @@ def test_a_moving_photo_of_lin_gets_a_spoof_event_and_no_checkin(tmp_path, pipel
 
     store = Store.open(f"sqlite:///{home / 'kiosk.sqlite3'}")
     try:
-        entry = next(e for e in store.audit_log() if e.action == "spoof")
+        entry = next(e for e in store.audit.latest() if e.action == "spoof")
     finally:
         store.close()
     assert "presentation attack" in entry.detail
@@ -282,7 +282,7 @@ def test_spoof_log_and_retention(tmp_path, monkeypatch) -> None:
     from datetime import datetime, timedelta
 
     from kiosk import paths
-    from kiosk.admin.retention import apply_retention
+    from kiosk.admin.privacy import PrivacySettings
     from kiosk.attendance.recognizer import SpoofFace
     from kiosk.attendance.spoof_log import SpoofLog, purge_snapshots
     from kiosk.store import Store
@@ -291,17 +291,17 @@ def test_spoof_log_and_retention(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(paths, "_home_override", tmp_path)  # `kiosk --home` of an earlier test set it
     store = Store.open(f"sqlite:///{tmp_path / 'k.sqlite3'}")
     now = datetime.now().astimezone()
-    log = SpoofLog(store, "k1", clock=lambda: now)
+    log = SpoofLog(store.audit, "k1", clock=lambda: now)
     sf = SpoofFace(3, 10, 0.33, 0.33, LivenessVerdict("spoof", "planar", 0.2, 0.03, 10, 5), (0, 0, 10, 10), 1,
                    "Ada", np.full((40, 30, 3), 128, np.uint8))
     path = log(sf)
     assert path is not None and path.is_file() and path.parent.parent == tmp_path / "spoof"
-    (entry,) = [e for e in store.audit_log() if e.action == "spoof"]
+    (entry,) = [e for e in store.audit.latest() if e.action == "spoof"]
     assert entry.actor == "kiosk:k1" and "claimed Ada (person 1)" in entry.detail and "planar" in entry.detail
     old = tmp_path / "spoof" / (now.date() - timedelta(days=40)).isoformat()
     old.mkdir()
     (old / "000000-000000-track1.jpg").write_bytes(b"x")
-    apply_retention(store, 30, now)  # the attendance retention takes the old snapshots too
+    PrivacySettings(store).apply_retention(30, now)  # the attendance retention takes the old snapshots too
     assert not old.exists() and path.is_file()
     assert purge_snapshots(tmp_path / "spoof", max_files=0) == 1 and not path.exists()
     store.close()

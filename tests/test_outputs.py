@@ -21,6 +21,7 @@ from kiosk.cli.main import main
 from kiosk.config import config_from_dict
 from kiosk.errors import ConfigError
 from kiosk.outputs import DeliveryWorker, backoff_s, build_target, routes, start_worker, verify
+from kiosk.outputs.dead_letters import DeadLetters
 from kiosk.store import Store
 from kiosk.store.schema import SCHEMA_VERSION
 
@@ -45,7 +46,7 @@ def store(tmp_path: Path):
 
 def _record(store: Store, pid: int, outputs: tuple, kind: str = "checkin", minutes: int = 0,
             kiosk_id: str = "k1") -> object:
-    return store.decide_and_record(pid, kiosk_id, lambda _last: kind, T0 + timedelta(minutes=minutes), 0.71,
+    return store.attendance.decide_and_record(pid, kiosk_id, lambda _last: kind, T0 + timedelta(minutes=minutes), 0.71,
                                    routes(outputs))
 
 
@@ -93,8 +94,8 @@ def test_messages_are_written_with_the_event_filtered_by_kind_and_group(store: S
     outs = _outputs(_webhook("http://127.0.0.1:9/x"),
                     {"name": "door", "type": "relay", "relay": "http", "url": "http://127.0.0.1:9/r",
                      "groups": ["staff"], "kinds": ["checkin", "in"]})
-    staff = store.add_person("Lin", external_id="E1", group="staff")
-    guest = store.add_person("Alex", group="guests")
+    staff = store.people.add("Lin", external_id="E1", group="staff")
+    guest = store.people.add("Alex", group="guests")
     assert _record(store, staff, outs).recorded
     assert _record(store, guest, outs).recorded
     assert _record(store, staff, outs, kind="out", minutes=1).recorded
@@ -112,14 +113,14 @@ def test_messages_are_written_with_the_event_filtered_by_kind_and_group(store: S
 
 def test_no_event_no_message_and_a_failed_message_write_records_no_event(store: Store, monkeypatch) -> None:
     outs = _outputs(_webhook("http://127.0.0.1:9/x"))
-    pid = store.add_person("Lin")
-    assert not store.decide_and_record(pid, "k1", lambda _l: None, T0, 0.7, routes(outs)).recorded
-    store.update_person(pid, active=False)
-    assert store.decide_and_record(pid, "k1", lambda _l: "checkin", T0, 0.7, routes(outs)).refused
+    pid = store.people.add("Lin")
+    assert not store.attendance.decide_and_record(pid, "k1", lambda _l: None, T0, 0.7, routes(outs)).recorded
+    store.people.update(pid, active=False)
+    assert store.attendance.decide_and_record(pid, "k1", lambda _l: "checkin", T0, 0.7, routes(outs)).refused
     assert store.outbox.list() == []
-    store.update_person(pid, active=True)
+    store.people.update(pid, active=True)
 
-    import kiosk.store.store as store_module
+    import kiosk.store.attendance as store_module
 
     def broken(*_a: object, **_k: object) -> int:
         raise RuntimeError("disk full")
@@ -128,7 +129,7 @@ def test_no_event_no_message_and_a_failed_message_write_records_no_event(store: 
     with pytest.raises(RuntimeError):
         _record(store, pid, outs)
     # One transaction: the event went with its message.
-    assert store.last_event(pid) is None and store.outbox.list() == []
+    assert store.attendance.last(pid) is None and store.outbox.list() == []
 
 
 def test_schema_upgrade_from_v4_adds_the_outbox(tmp_path: Path) -> None:
@@ -145,8 +146,8 @@ def test_schema_upgrade_from_v4_adds_the_outbox(tmp_path: Path) -> None:
     con.close()
     s = Store.open(f"sqlite:///{db}")
     try:
-        assert s.schema_version == SCHEMA_VERSION
-        pid = s.add_person("Lin")
+        assert s.db.schema_version == SCHEMA_VERSION
+        pid = s.people.add("Lin")
         assert _record(s, pid, _outputs(_webhook("http://127.0.0.1:9/x"))).recorded
         assert s.outbox.counts()["pending"] == 1
     finally:
@@ -162,7 +163,7 @@ def test_postgres_writes_and_delivers_the_outbox() -> None:
     outs = _outputs(_webhook(rx.url + "/hook"))
     worker = start_worker(s.outbox, "k1", outs)
     try:
-        pid = s.add_person("Lin")
+        pid = s.people.add("Lin")
         for i in range(3):
             assert _record(s, pid, outs, minutes=i).recorded
         worker.notify()
@@ -186,7 +187,7 @@ def test_webhook_is_signed_and_delivered_once(store: Store) -> None:
     outs = _outputs(_webhook(rx.url + "/hook"))
     worker = start_worker(store.outbox, "k1", outs)
     try:
-        pid = store.add_person("Lin", external_id="E1", group="staff")
+        pid = store.people.add("Lin", external_id="E1", group="staff")
         _record(store, pid, outs)
         worker.notify()
         assert worker.drain(10)
@@ -208,7 +209,7 @@ def test_receiver_down_20_s_then_up_gets_every_event_in_order_once(store: Store)
     outs = _outputs(_webhook(rx.url + "/hook", backoff_s=0.2, backoff_max_s=2.0, timeout_s=2.0, max_attempts=100))
     worker = start_worker(store.outbox, "k1", outs)
     try:
-        people = [store.add_person(f"P{i}") for i in range(10)]
+        people = [store.people.add(f"P{i}") for i in range(10)]
         t_down = time.monotonic()
         sent = []
         for i in range(20):  # events keep coming while the receiver is down
@@ -246,7 +247,7 @@ def test_dead_letters_are_listed_and_retried_by_the_cli(tmp_path: Path, capsys) 
     store = Store.open(f"sqlite:///{home / 'kiosk.sqlite3'}")
     worker = start_worker(store.outbox, "k1", outs)
     try:
-        pid = store.add_person("Lin")
+        pid = store.people.add("Lin")
         _record(store, pid, outs)
         worker.notify()
         deadline = time.monotonic() + 10
@@ -293,7 +294,7 @@ def test_a_down_target_does_not_hold_up_another(store: Store) -> None:
                     {"name": "down", "type": "webhook", "url": f"http://127.0.0.1:{free_port()}/x", "timeout_s": 1.0})
     worker = start_worker(store.outbox, "k1", outs)
     try:
-        pid = store.add_person("Lin")
+        pid = store.people.add("Lin")
         for i in range(3):
             _record(store, pid, outs, minutes=i)
         worker.notify()
@@ -322,8 +323,8 @@ def test_serial_relay_pulses_through_a_pty_for_the_allowed_group_only(store: Sto
                          "on_bytes": "A00101A2", "off_bytes": "A00100A1"})
         worker = start_worker(store.outbox, "k1", outs)
         try:
-            staff = store.add_person("Lin", group="staff")
-            guest = store.add_person("Alex", group="guests")
+            staff = store.people.add("Lin", group="staff")
+            guest = store.people.add("Alex", group="guests")
             _record(store, guest, outs)
             _record(store, staff, outs)
             worker.notify()
@@ -348,8 +349,8 @@ def test_http_relay_is_called_for_the_allowed_group_and_a_failure_never_stops_ch
                      "groups": ["staff"], "pulse_ms": 700})
     worker = start_worker(store.outbox, "k1", outs)
     try:
-        staff = store.add_person("Lin", group="staff")
-        guest = store.add_person("Alex", group="guests")
+        staff = store.people.add("Lin", group="staff")
+        guest = store.people.add("Alex", group="guests")
         _record(store, guest, outs)
         _record(store, staff, outs)
         worker.notify()
@@ -371,7 +372,7 @@ def test_http_relay_is_called_for_the_allowed_group_and_a_failure_never_stops_ch
 def test_a_stale_relay_message_is_dead_lettered_not_pulsed(store: Store) -> None:
     rx = Receiver().start()
     outs = _outputs({"name": "door", "type": "relay", "relay": "http", "url": rx.url + "/relay"})
-    pid = store.add_person("Lin")
+    pid = store.people.add("Lin")
     _record(store, pid, outs)
     worker = DeliveryWorker(store.outbox, "k1", outs, {"door": build_target(outs[0], "k1")})
     worker.targets["door"].max_age_s = 0.0  # as if the kiosk had been off for a while
@@ -421,7 +422,7 @@ def test_mqtt_publishes_on_the_kind_topic_with_availability_and_discovery(store:
     outs = _outputs({"name": "bus", "type": "mqtt", "url": url, "prefix": prefix, "discovery": True})
     worker = start_worker(store.outbox, "k1", outs)
     try:
-        pid = store.add_person("Lin", group="staff")
+        pid = store.people.add("Lin", group="staff")
         _record(store, pid, outs)
         _record(store, pid, outs, kind="out", minutes=1)
         worker.notify()
@@ -487,18 +488,18 @@ def test_admin_outputs_page_lists_dead_letters_and_sends_them_again(qtbot, store
     from kiosk.ui.admin.outputs import OutputsPage
 
     outs = _outputs(_webhook("http://127.0.0.1:9/x"))
-    pid = store.add_person("Lin")
+    pid = store.people.add("Lin")
     _record(store, pid, outs)
     (m,) = store.outbox.list()
     store.outbox.mark_failed(m.id, "HTTP 500 from http://127.0.0.1:9/x", None)
-    page = OutputsPage(store)
+    page = OutputsPage(DeadLetters(store))
     qtbot.addWidget(page)
     assert "1 not delivered" in page.title.text() and page.retry_button.isEnabled()
     assert [page.table.item(0, c).text() for c in (1, 2, 3, 4)] == ["hr", "checkin", "Lin",
                                                                     "HTTP 500 from http://127.0.0.1:9/x"]
     assert page.retry() == 1
     assert store.outbox.counts()["pending"] == 1 and page.table.rowCount() == 0 and not page.retry_button.isEnabled()
-    assert store.audit_log(5)[0].action == "outbox_retry"
+    assert store.audit.latest(5)[0].action == "outbox_retry"
 
 
 def test_window_status_line_shows_a_failing_output(qtbot) -> None:
@@ -525,7 +526,7 @@ def test_unknown_and_spoof_alerts_go_only_to_outputs_that_list_them(store: Store
     msgs = sorted(store.outbox.list(), key=lambda m: m.id)
     assert [(m.target, m.kind, m.payload["person_id"], m.payload["kiosk_id"]) for m in msgs] == [
         ("hr", "unknown", None, "k1"), ("hr", "spoof", None, "k1")]
-    assert store.last_event(1) is None  # alerts are not attendance
+    assert store.attendance.last(1) is None  # alerts are not attendance
     quiet = AttendanceRecorder(store, AttendancePolicy("daily"), "k1", outbox=routes(outs[1:]))
     assert quiet.alert("unknown", T0) == 0 and len(store.outbox.list()) == 2
 
@@ -536,7 +537,7 @@ def test_a_door_on_every_pass_within_its_hours(store: Store) -> None:
     outs = _outputs({"name": "door", "type": "relay", "relay": "http", "url": "http://127.0.0.1:9/r",
                      "kinds": ["recognised"], "groups": ["staff"], "hours": "07:00-19:00"})
     rec = AttendanceRecorder(store, AttendancePolicy("daily"), "k1", outbox=routes(outs))
-    staff = store.add_person("Lin", group="staff")
+    staff = store.people.add("Lin", group="staff")
     morning = datetime(2025, 3, 10, 8, 0).astimezone()
     assert rec.record(staff, 0.7, morning).recorded
     assert not rec.record(staff, 0.7, morning + timedelta(hours=4)).recorded  # daily: not counted, door still opens

@@ -19,13 +19,14 @@ from kiosk.people import DuplicateFaceError, PeopleService
 from kiosk.store import Store, TemplateIn
 from kiosk.vision.image_io import read_image
 
-# Store methods that change people or templates: the service must never call them with a gallery lock held.
-MUTATING = {"enroll_person", "add_templates", "update_person", "delete_person", "replace_templates",
-            "delete_templates"}
+# Store calls that change people or templates: the service must never make them with a gallery lock held.
+MUTATING = {"people.enroll", "templates.add_many", "people.update", "people.delete", "templates.replace",
+            "templates.delete"}
 
 
 class WatchedStore:
-    """The real store, recording every call made while the calling thread holds one of the gallery's locks."""
+    """The real store, recording every call of its repositories made while the calling thread holds one of
+    the gallery's locks (as "repository.method")."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -33,18 +34,33 @@ class WatchedStore:
         self.under_index_lock: list[str] = []  # any store call under the lock searches take
         self.mutations_under_write: list[str] = []  # a change written while the gallery is mid-update
 
+    def _note(self, name: str) -> None:
+        g = self.gallery
+        if g is not None:
+            if g._lock._is_owned():
+                self.under_index_lock.append(name)
+            if name in MUTATING and g._write._is_owned():
+                self.mutations_under_write.append(name)
+
+    def __getattr__(self, part: str):
+        return _WatchedPart(self, part, getattr(self._store, part))
+
+
+class _WatchedPart:
+    """One repository of a :class:`WatchedStore`: its calls are noted, its plain attributes passed through."""
+
+    def __init__(self, watch: WatchedStore, part: str, repo) -> None:
+        self._watch = watch
+        self._part = part
+        self._repo = repo
+
     def __getattr__(self, name: str):
-        attr = getattr(self._store, name)
+        attr = getattr(self._repo, name)
         if not callable(attr):
             return attr
 
         def call(*args, **kwargs):
-            g = self.gallery
-            if g is not None:
-                if g._lock._is_owned():
-                    self.under_index_lock.append(name)
-                if name in MUTATING and g._write._is_owned():
-                    self.mutations_under_write.append(name)
+            self._watch._note(f"{self._part}.{name}")
             return attr(*args, **kwargs)
 
         return call
@@ -56,15 +72,15 @@ def world(tmp_path, pipeline):
     a second kiosk's gallery (own store connection) following the change feed."""
     ctx = admin_context(tmp_path / "home", pipeline)
     watched = WatchedStore(ctx.store)
-    gallery = Gallery(watched, pipeline.model_id, pipeline.dim, ctx.match_threshold, ctx.match_margin)
+    gallery = Gallery(watched.gallery_source, pipeline.model_id, pipeline.dim, ctx.match_threshold, ctx.match_margin)
     watched.gallery = gallery
     gallery.ready()
     enroller = Enroller(pipeline)
     service = PeopleService(watched, lambda: gallery, lambda: enroller)  # type: ignore[arg-type]
     other_store = Store.open(ctx.database_url)
-    other = Gallery(other_store, pipeline.model_id, pipeline.dim, ctx.match_threshold, ctx.match_margin)
+    other = Gallery(other_store.gallery_source, pipeline.model_id, pipeline.dim, ctx.match_threshold, ctx.match_margin)
     other.ready()
-    follower = FeedFollower(other, other_store)
+    follower = FeedFollower(other, other_store.feed)
     yield ctx, service, gallery, other, follower, watched
     gallery.close()
     other.close()
@@ -87,16 +103,16 @@ def _check(ctx, gallery: Gallery, other: Gallery, follower: FeedFollower, watche
     """The feed's last step is (person, kind); this gallery equals the database; the follower's gallery
     equals this one after catching up; no store call ran under the gallery's lock. Returns the new step."""
     store = ctx.store
-    batch = store.changes_since(since)
+    batch = store.feed.changes_since(since)
     assert batch.changes, f"no feed step for {kind}"
     last = batch.changes[-1].seq
     assert [(c.person_id, c.kind) for c in batch.changes if c.seq == last] == [(person_id, kind)]
-    keys, _persons = store.gallery_keys(gallery.model_id)
+    keys, _persons = store.gallery_source.gallery_keys(gallery.model_id)
     assert sorted(keys.tolist()) == sorted(gallery.template_ids().tolist()), f"{kind}: gallery != database"
-    assert gallery.names() == store.gallery_names(gallery.model_id), f"{kind}: names != database"
+    assert gallery.names() == store.gallery_source.gallery_names(gallery.model_id), f"{kind}: names != database"
     follower.catch_up()
     assert _state(other) == _state(gallery), f"{kind}: the second kiosk differs"
-    assert other.synced_seq == store.change_seq()
+    assert other.synced_seq == store.feed.change_seq()
     assert watched.under_index_lock == [] and watched.mutations_under_write == []
     return last
 
@@ -105,7 +121,7 @@ def test_every_change_reaches_store_gallery_and_feed(world, pipeline) -> None:
     ctx, people, gallery, other, follower, watched = world
     store = ctx.store
     lin_face, alex_face = _embedding(pipeline, LIN_PNG), _embedding(pipeline, ALEX_PNG)
-    seq = store.change_seq()
+    seq = store.feed.change_seq()
 
     # enroll (from photos): person, templates, consent and audit in one transaction, then the gallery
     shots, rejected = people.enroller.shots_from_images([LIN_PNG])
@@ -116,13 +132,13 @@ def test_every_change_reaches_store_gallery_and_feed(world, pipeline) -> None:
     assert gallery.match(lin_face).person_id == lin
     seq = _check(ctx, gallery, other, follower, watched, seq, lin, "enroll")
     assert other.match(lin_face).name == "Lin-Manuel Miranda"  # the other kiosk recognises him
-    assert any(a.actor == "desk" and a.action == "enroll" for a in store.audit_log())
+    assert any(a.actor == "desk" and a.action == "enroll" for a in store.audit.latest())
 
     # the duplicate check refuses the same face under another name, and writes nothing
     with pytest.raises(DuplicateFaceError) as dup:
         people.enroll("Someone Else", shots)
     assert dup.value.person_id == lin and dup.value.name == "Lin-Manuel Miranda"
-    assert store.change_seq() == seq and store.count_people() == 1
+    assert store.feed.change_seq() == seq and store.people.count() == 1
 
     # add shots to the person
     alex_shots, _ = people.enroller.shots_from_images([ALEX_PNG])
@@ -146,7 +162,7 @@ def test_every_change_reaches_store_gallery_and_feed(world, pipeline) -> None:
     assert gallery.match(lin_face).person_id is None and gallery.current_name(lin) is None
     seq = _check(ctx, gallery, other, follower, watched, seq, lin, "deactivate")
     assert other.match(lin_face).person_id is None
-    assert not store.get_person(lin).active and len(store.template_crops(lin)) == 2
+    assert not store.people.get(lin).active and len(store.templates.crops(lin)) == 2
 
     # reactivate: the templates come back from the database
     people.reactivate(lin, actor="desk")
@@ -155,7 +171,7 @@ def test_every_change_reaches_store_gallery_and_feed(world, pipeline) -> None:
     assert other.match(alex_face).person_id == lin
 
     # re-embed: a template made by another embedder moves to the active one from its crop
-    old = store.enroll_person("Joe Biden", [TemplateIn(np.ones(pipeline.dim, np.float32), "old-embedder", None,
+    old = store.people.enroll("Joe Biden", [TemplateIn(np.ones(pipeline.dim, np.float32), "old-embedder", None,
                                                        str(BIDEN), _crop(people, BIDEN))])[0]
     seq = _check(ctx, gallery, other, follower, watched, seq, old, "enroll")
     assert not gallery.has_person(old)  # nothing of the active embedder yet
@@ -167,13 +183,13 @@ def test_every_change_reaches_store_gallery_and_feed(world, pipeline) -> None:
     # delete: templates and crops purged with the person, index entries gone, audited with the actor
     gone = people.delete(lin, actor="desk")
     assert gone is not None and gone.name == "Lin-Manuel" and gone.templates == 2
-    assert store.get_person(lin) is None and store.template_crops(lin) == []
+    assert store.people.get(lin) is None and store.templates.crops(lin) == []
     assert gallery.match(lin_face).person_id is None and gallery.size == 1
     seq = _check(ctx, gallery, other, follower, watched, seq, lin, "delete")
     assert other.match(lin_face).person_id is None
-    assert any(a.actor == "desk" and a.action == "delete" and "purged" in a.detail for a in store.audit_log())
+    assert any(a.actor == "desk" and a.action == "delete" and "purged" in a.detail for a in store.audit.latest())
     assert people.delete(lin) is None  # already gone: nothing happens
-    assert store.change_seq() == seq
+    assert store.feed.change_seq() == seq
 
 
 def _crop(people: PeopleService, path: Path) -> bytes:
@@ -189,19 +205,19 @@ def test_import_enrolls_each_folder_and_reimport_adds_only_new_photos(world, pip
     shutil.copy(OBAMA[0], root / "Barack Obama" / OBAMA[0].name)
     (root / "Joe Biden").mkdir()
     shutil.copy(BIDEN, root / "Joe Biden" / BIDEN.name)
-    seq = store.change_seq()
+    seq = store.feed.change_seq()
     first = people.import_folder(root, group="Staff", consent_by="desk", actor="desk")
     assert (first.people, first.templates, first.rejected) == (2, 2, ())
-    biden = store.people_by_name("Joe Biden")[0].id
+    biden = store.people.by_name("Joe Biden")[0].id
     seq = _check(ctx, gallery, other, follower, watched, seq, biden, "enroll")  # one step per person
-    obama = store.people_by_name("Barack Obama")[0].id
+    obama = store.people.by_name("Barack Obama")[0].id
     assert {p.name: p.group for p in people.list_people()} == {"Barack Obama": "Staff", "Joe Biden": "Staff"}
 
     shutil.copy(OBAMA[1], root / "Barack Obama" / OBAMA[1].name)
     again = people.import_folder(root)
     assert (again.people, again.templates) == (0, 1)  # only the new photo
     _check(ctx, gallery, other, follower, watched, seq, obama, "templates")
-    assert store.get_person(obama).templates == 2
+    assert store.people.get(obama).templates == 2
 
 
 def test_list_reads_open_no_gallery(tmp_path, pipeline) -> None:
@@ -214,7 +230,7 @@ def test_list_reads_open_no_gallery(tmp_path, pipeline) -> None:
         return ctx.gallery
 
     service = PeopleService(ctx.store, gallery)
-    pid = ctx.store.add_person("Ada Lovelace", group="Maths")
+    pid = ctx.store.people.add("Ada Lovelace", group="Maths")
     assert [p.id for p in service.list_people(search="math")] == [pid]
     assert service.get_person(pid).name == "Ada Lovelace" and service.groups() == ["Maths"]
     assert service.face_crops(pid) == [] and not opened.is_set()

@@ -46,7 +46,7 @@ def store(db_url: str):
 
 
 def _person(store, name: str = "Ada") -> int:
-    return store.add_person(name)
+    return store.people.add(name)
 
 
 def recorder(store, policy: str, cooldown_s: float = 300) -> AttendanceRecorder:
@@ -63,7 +63,7 @@ def test_daily_counts_once_per_day(store) -> None:
     assert again.previous_ts == first.ts
     tomorrow = rec.record(pid, 0.58, T0 + timedelta(days=1))
     assert tomorrow.kind == "checkin"
-    last = store.last_event(pid)
+    last = store.attendance.last(pid)
     assert last.kind == "checkin" and last.kiosk_id == "front-door"
 
 
@@ -102,12 +102,12 @@ def test_unknown_policy_is_refused() -> None:
 def test_two_kiosks_on_one_database_count_once(db_url: str) -> None:
     front, back = Store.open(db_url), Store.open(db_url)
     try:
-        pid = front.add_person("Ada")
+        pid = front.people.add("Ada")
         at_front = AttendanceRecorder(front, AttendancePolicy("daily"), "front-door")
         at_back = AttendanceRecorder(back, AttendancePolicy("daily"), "back-door")
         assert at_front.record(pid, 0.6, T0).kind == "checkin"
         assert at_back.record(pid, 0.6, T0 + timedelta(minutes=3)).kind is None
-        assert back.last_event(pid).kiosk_id == "front-door"
+        assert back.attendance.last(pid).kiosk_id == "front-door"
     finally:
         front.close()
         back.close()

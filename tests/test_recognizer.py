@@ -89,5 +89,5 @@ def test_a_restart_recognises_him_again_but_does_not_count_him_again(lin_ctx, cl
     assert [(g.person_id, g.kind) for g in first] == [(pid, "checkin")]
     assert [(g.person_id, g.kind) for g in second] == [(pid, None)]
     assert second[0].previous_at == first[0].at
-    events = session.store.events_between(first[0].at.replace(year=2000), first[0].at.replace(year=2100))
+    events = session.store.attendance.between(first[0].at.replace(year=2000), first[0].at.replace(year=2100))
     assert [(e.person_id, e.kind) for e in events] == [(pid, "checkin")]

@@ -29,7 +29,7 @@ from kiosk.modelzoo.locate import ModelLocator, default_model_dirs
 from kiosk.modelzoo.manifest import load_manifest
 from kiosk.reembed import NO_ALIGNMENT, NO_CROP, UNREADABLE, count_to_move, reembed_templates
 from kiosk.store import Store, TemplateIn
-from kiosk.store.store import _crop_ad
+from kiosk.store.sealing import crop_ad
 
 PEOPLE = ["Colin_Powell", "Tony_Blair", "Donald_Rumsfeld", "Gerhard_Schroeder", "Ariel_Sharon", "Hugo_Chavez"]
 
@@ -91,7 +91,7 @@ def home_with(old_db: Path, tmp_path: Path) -> Path:
 def sealed_crop(home: Path, person_id: int, jpeg: bytes) -> bytes:
     """A crop as the store writes it: sealed with the data key for that person's rows."""
     with Store.open(f"sqlite:///{home / 'kiosk.sqlite3'}") as s:
-        return s.cipher.seal(jpeg, _crop_ad(person_id))
+        return s.db.cipher.seal(jpeg, crop_ad(person_id))
 
 
 def rows(home: Path) -> list[tuple[int, int, str, str]]:
@@ -113,7 +113,8 @@ def gallery_and_db(home: Path, pack: str) -> tuple[list[int], list[int]]:
     ctx = AppContext(Overrides(home=str(home), pack=pack, model_dir=str(MODELS)))
     try:
         gallery = ctx.gallery
-        return sorted(gallery.template_ids().tolist()), sorted(ctx.store.gallery_keys(gallery.model_id)[0].tolist())
+        stored, _ = ctx.store.gallery_source.gallery_keys(gallery.model_id)
+        return sorted(gallery.template_ids().tolist()), sorted(stored.tolist())
     finally:
         ctx.close()
 
@@ -146,7 +147,7 @@ def test_another_pack_moves_every_template_at_startup_and_identify_still_finds_t
     assert sorted((p, h) for _, p, _, h in after) == sorted((p, h) for _, p, _, h in before)
     assert min(i for i, *_ in after) > max(i for i, *_ in before)
     with Store.open(f"sqlite:///{home / 'kiosk.sqlite3'}") as s:
-        audit = s.audit_log()[0]
+        audit = s.audit.latest()[0]
         assert audit.action == "reembed" and f"{len(before)} template(s)" in audit.detail
     assert old_index and not any(p.exists() for p in old_index)
     in_gallery, in_db = gallery_and_db(home, NEW_PACK)
@@ -236,17 +237,17 @@ def _many_templates(old_db: Path, home: Path, copies: int) -> int:
     url = f"sqlite:///{home / 'kiosk.sqlite3'}"
     with Store.open(url) as s:
         src = []
-        for p in s.list_people():
-            ids, pids = s.gallery_keys(OLD_MODEL)
+        for p in s.people.list():
+            ids, pids = s.gallery_source.gallery_keys(OLD_MODEL)
             mine = ids[pids == p.id]
-            vectors = s.gallery_vectors(OLD_MODEL, mine)
-            crops = s.template_crops_by_id(mine.tolist())
+            vectors = s.gallery_source.gallery_vectors(OLD_MODEL, mine)
+            crops = s.templates.crops_by_id(mine.tolist())
             src.append((p.name, [TemplateIn(v, OLD_MODEL, None, f"copy-{t}", crops[int(t)])
                                  for t, v in zip(mine, vectors, strict=True)]))
         for k in range(copies):
             for name, templates in src:
-                s.enroll_person(f"{name} #{k}", templates)
-        return sum(s.template_models().values())
+                s.people.enroll(f"{name} #{k}", templates)
+        return sum(s.templates.count_by_model().values())
 
 
 def test_kill_9_in_the_middle_of_a_move_then_the_next_start_finishes_it(old_db, tmp_path):
@@ -299,22 +300,22 @@ def test_two_kiosks_moving_one_postgres_database_at_once_move_each_template_once
         pytest.fail("KIOSK_TEST_POSTGRES_URL is not set: run the suite through `bash test.sh`")
     _reset_postgres(url)
     with Store.open(f"sqlite:///{old_db}") as src, Store.open(url) as dst:
-        ids, pids = src.gallery_keys(OLD_MODEL)
-        vectors = src.gallery_vectors(OLD_MODEL, ids)
-        crops = src.template_crops_by_id(ids.tolist())
+        ids, pids = src.gallery_source.gallery_keys(OLD_MODEL)
+        vectors = src.gallery_source.gallery_vectors(OLD_MODEL, ids)
+        crops = src.templates.crops_by_id(ids.tolist())
         for k in range(30):
-            for p in src.list_people():
+            for p in src.people.list():
                 mine = np.flatnonzero(pids == p.id)
-                dst.enroll_person(f"{p.name} #{k}", [TemplateIn(vectors[i], OLD_MODEL, None, "", crops[int(ids[i])])
+                dst.people.enroll(f"{p.name} #{k}", [TemplateIn(vectors[i], OLD_MODEL, None, "", crops[int(ids[i])])
                                                      for i in mine])
-        total = sum(dst.template_models().values())
+        total = sum(dst.templates.count_by_model().values())
     procs = [subprocess.Popen([sys.executable, "-m", "kiosk", "--pack", NEW_PACK, "--database-url", url,
                                "reembed", "--json"], env=dict(os.environ, KIOSK_HOME=str(tmp_path / f"k{i}")),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
     outs = [json.loads(p.communicate(timeout=600)[0]) for p in procs]
     assert sum(o["reembedded"] for o in outs) == total and all(o["failed"] == [] for o in outs)
     with Store.open(url) as s:
-        assert s.template_models() == {NEW_MODEL: total}
+        assert s.templates.count_by_model() == {NEW_MODEL: total}
 
 
 def test_progress_screen_runs_the_move_off_the_ui_thread_and_lists_who_was_not_moved(qtbot, old_db, tmp_path):

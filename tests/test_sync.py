@@ -25,6 +25,7 @@ from kiosk_helpers import enroll, make_context
 from kiosk.gallery import FeedFollower, Gallery
 from kiosk.store import Store, TemplateIn
 from kiosk.store.feed import Change
+from kiosk.store.gallery_source import GallerySource
 
 LIN = "lin-manuel-miranda.png"
 MODEL = "sface_2021dec_int8bq"  # the default pack's embedder (128-d)
@@ -67,49 +68,49 @@ def wait_for(cond, timeout: float, step: float = 0.005) -> float | None:
 def test_every_change_to_people_and_templates_is_logged_in_its_transaction(db_url) -> None:
     store = Store.open(db_url)
     try:
-        assert store.change_seq() == 0
+        assert store.feed.change_seq() == 0
         seen = [0]
 
         def logged() -> list[tuple[int, str]]:
-            batch = store.changes_since(seen[0])
+            batch = store.feed.changes_since(seen[0])
             assert batch.complete and not batch.more
             assert len({c.seq for c in batch.changes}) <= 1, "one step per transaction"
             seen[0] = batch.seq
             return [(c.person_id, c.kind) for c in batch.changes]
 
-        pid, tids = store.enroll_person("Ada", [tpl(1), tpl(2)], external_id="E1")
+        pid, tids = store.people.enroll("Ada", [tpl(1), tpl(2)], external_id="E1")
         assert logged() == [(pid, "enroll")]
-        other = store.add_person("Grace")
+        other = store.people.add("Grace")
         assert logged() == [(other, "enroll")]
-        store.add_templates(pid, [tpl(3)])
+        store.templates.add_many(pid, [tpl(3)])
         assert logged() == [(pid, "templates")]
-        store.update_person(pid, name="Ada Lovelace")
+        store.people.update(pid, name="Ada Lovelace")
         assert logged() == [(pid, "rename")]
-        store.update_person(pid, group="eng")
+        store.people.update(pid, group="eng")
         assert logged() == [(pid, "edit")]
-        store.update_person(pid, active=False)
+        store.people.update(pid, active=False)
         assert logged() == [(pid, "deactivate")]
-        store.update_person(pid, active=True, name="Ada L.")
+        store.people.update(pid, active=True, name="Ada L.")
         assert logged() == [(pid, "reactivate")]
-        store.update_person(pid, name="Ada L.")  # nothing changes: nothing logged
+        store.people.update(pid, name="Ada L.")  # nothing changes: nothing logged
         assert logged() == []
-        assert store.delete_templates([tids[0]]) == 1
+        assert store.templates.delete([tids[0]]) == 1
         assert logged() == [(pid, "templates")]
-        assert store.delete_templates([10**9]) == 0
+        assert store.templates.delete([10**9]) == 0
         assert logged() == []
-        old = store.add_templates(other, [tpl(4, "old_model")])
+        old = store.templates.add_many(other, [tpl(4, "old_model")])
         logged()
-        moved = store.replace_templates(MODEL, [(old[0], tpl(5).embedding)])
+        moved = store.templates.replace(MODEL, [(old[0], tpl(5).embedding)])
         assert list(moved) == old and logged() == [(other, "reembed")]
         # A transaction that fails logs nothing (the change and its log row are one commit).
         with pytest.raises(Exception, match="E1"):
-            store.enroll_person("Someone", [tpl(6)], external_id="E1")
+            store.people.enroll("Someone", [tpl(6)], external_id="E1")
         assert logged() == []
-        assert store.delete_person(pid)
+        assert store.people.delete(pid)
         assert logged() == [(pid, "delete")]
-        assert store.change_seq() == seen[0]
+        assert store.feed.change_seq() == seen[0]
         # The rows say when: the commit's time, in UTC.
-        first = store.changes_since(0).changes[0]
+        first = store.feed.changes_since(0).changes[0]
         assert isinstance(first, Change) and first.at is not None
         assert abs(first.at - datetime.now(first.at.tzinfo)) < timedelta(minutes=5)
     finally:
@@ -118,13 +119,13 @@ def test_every_change_to_people_and_templates_is_logged_in_its_transaction(db_ur
 
 def test_a_watcher_wakes_when_another_connection_commits(db_url) -> None:
     store, other = Store.open(db_url), Store.open(db_url)
-    watcher = store.watch_changes(poll_s=0.05)
+    watcher = store.feed.watch_changes(poll_s=0.05)
     try:
         assert watcher.mode == ("listen" if db_url.startswith("postgresql") else "data_version")
         assert watcher.wait(0.2) is False  # nothing happened
-        other.add_person("Ada")
+        other.people.add("Ada")
         assert wait_for(lambda: watcher.wait(0.1), WITHIN_S) is not None
-        assert store.change_seq() == 1
+        assert store.feed.change_seq() == 1
     finally:
         watcher.close()
         store.close()
@@ -143,19 +144,19 @@ def test_without_listen_the_feed_falls_back_to_polling(tmp_path) -> None:
     url = os.environ["KIOSK_TEST_POSTGRES_URL"]
     _reset_postgres(url)
     writer, reader = Store.open(url), Store.open(url)
-    gallery = Gallery(reader, MODEL, 128, threshold=0.5)
+    gallery = Gallery(reader.gallery_source, MODEL, 128, threshold=0.5)
     gallery.ready()
-    follower = FeedFollower(gallery, reader, poll_s=0.1)
+    follower = FeedFollower(gallery, reader.feed, poll_s=0.1)
     follower.start()
     try:
         assert wait_for(lambda: follower.mode == "listen", 10) is not None
-        with writer.engine.begin() as conn:  # the server ends the kiosk's LISTEN session
+        with writer.db.engine.begin() as conn:  # the server ends the kiosk's LISTEN session
             n = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                                   "WHERE query LIKE 'LISTEN %'")).scalar()
         assert n == 1
-        pid, _ = writer.enroll_person("Ada", [tpl(1)])
+        pid, _ = writer.people.enroll("Ada", [tpl(1)])
         assert wait_for(lambda: gallery.current_name(pid) == "Ada", WITHIN_S) is not None
-        writer.update_person(pid, name="Ada L.")
+        writer.people.update(pid, name="Ada L.")
         assert wait_for(lambda: gallery.current_name(pid) == "Ada L.", WITHIN_S) is not None
     finally:
         follower.stop()
@@ -182,9 +183,9 @@ def test_an_upgraded_database_has_an_empty_feed(tmp_path) -> None:
     con.close()
     store = Store.open(f"sqlite:///{db}")
     try:
-        assert store.change_seq() == 0 and store.changes_since(0).changes == ()
-        store.update_person(1, name="Ada Lovelace")
-        assert [(c.person_id, c.kind) for c in store.changes_since(0).changes] == [(1, "rename")]
+        assert store.feed.change_seq() == 0 and store.feed.changes_since(0).changes == ()
+        store.people.update(1, name="Ada Lovelace")
+        assert [(c.person_id, c.kind) for c in store.feed.changes_since(0).changes] == [(1, "rename")]
     finally:
         store.close()
 
@@ -194,32 +195,32 @@ def test_an_upgraded_database_has_an_empty_feed(tmp_path) -> None:
 
 def test_a_following_gallery_applies_every_change_without_a_rebuild(db_url) -> None:
     writer, reader = Store.open(db_url), Store.open(db_url)
-    writer.enroll_person("Already there", [tpl(10)])
-    gallery = Gallery(reader, MODEL, 128, threshold=0.5)
+    writer.people.enroll("Already there", [tpl(10)])
+    gallery = Gallery(reader.gallery_source, MODEL, 128, threshold=0.5)
     gallery.ready()
     index = gallery._index
-    follower = FeedFollower(gallery, reader, poll_s=0.1)
+    follower = FeedFollower(gallery, reader.feed, poll_s=0.1)
     follower.start()
     try:
-        pid, _ = writer.enroll_person("Ada", [tpl(1), tpl(2)])
+        pid, _ = writer.people.enroll("Ada", [tpl(1), tpl(2)])
         assert wait_for(lambda: gallery.match(tpl(1).embedding).person_id == pid, WITHIN_S) is not None
         assert gallery.match(tpl(1).embedding).name == "Ada"
-        writer.update_person(pid, name="Ada Lovelace")
+        writer.people.update(pid, name="Ada Lovelace")
         assert wait_for(lambda: gallery.match(tpl(2).embedding).name == "Ada Lovelace", WITHIN_S) is not None
-        writer.update_person(pid, active=False)
+        writer.people.update(pid, active=False)
         assert wait_for(lambda: gallery.current_name(pid) is None, WITHIN_S) is not None
         assert gallery.match(tpl(1).embedding).person_id != pid
-        writer.update_person(pid, active=True)
+        writer.people.update(pid, active=True)
         assert wait_for(lambda: gallery.current_name(pid) == "Ada Lovelace", WITHIN_S) is not None
-        writer.add_templates(pid, [tpl(3)])
+        writer.templates.add_many(pid, [tpl(3)])
         assert wait_for(lambda: gallery.match(tpl(3).embedding).person_id == pid, WITHIN_S) is not None
-        writer.delete_person(pid)
+        writer.people.delete(pid)
         assert wait_for(lambda: gallery.current_name(pid) is None and gallery.size == 1, WITHIN_S) is not None
         # Applied in place: the same index object, never a rebuild; and equal to the database.
         assert gallery._index is index
-        keys, persons = reader.gallery_keys(MODEL)
+        keys, persons = reader.gallery_source.gallery_keys(MODEL)
         assert np.array_equal(gallery.template_ids(), keys) and np.array_equal(gallery.person_of(keys), persons)
-        assert gallery.synced_seq == writer.change_seq() and follower.errors == 0
+        assert gallery.synced_seq == writer.feed.change_seq() and follower.errors == 0
     finally:
         follower.stop()
         writer.close()
@@ -227,10 +228,10 @@ def test_a_following_gallery_applies_every_change_without_a_rebuild(db_url) -> N
 
 
 class _WatchedSource:
-    """The store, recording whether the gallery's index lock was held at each call, and able to stall
-    gallery_people (a slow database) until released."""
+    """The store's gallery source, recording whether the gallery's index lock was held at each call, and able
+    to stall gallery_people (a slow database) until released."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: GallerySource) -> None:
         self.store = store
         self.gallery: Gallery | None = None
         self.calls_under_lock: list[str] = []
@@ -256,13 +257,13 @@ class _WatchedSource:
 
 def test_matching_never_waits_for_the_database(tmp_path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'k.sqlite3'}")
-    pid, _ = store.enroll_person("Ada", [tpl(1)])
-    src = _WatchedSource(store)
+    pid, _ = store.people.enroll("Ada", [tpl(1)])
+    src = _WatchedSource(store.gallery_source)
     gallery = Gallery(src, MODEL, 128, threshold=0.5, index_path=tmp_path / "g.usearch")
     src.gallery = gallery
     gallery.ready()
     # A change is being applied and the database is slow: matching carries on meanwhile.
-    other, _ = store.enroll_person("Grace", [tpl(2)])
+    other, _ = store.people.enroll("Grace", [tpl(2)])
     src.stall.set()
     applying = threading.Thread(target=gallery.apply_people, args=([other],))
     applying.start()
@@ -276,7 +277,7 @@ def test_matching_never_waits_for_the_database(tmp_path) -> None:
     assert gallery.match(tpl(2).embedding).name == "Grace"
     # Every path that reads the store, none of them under the index lock.
     gallery.set_name(pid, "Ada L.")
-    gallery.add(store.add_templates(pid, [tpl(3)])[0], pid, tpl(3).embedding)
+    gallery.add(store.templates.add_many(pid, [tpl(3)])[0], pid, tpl(3).embedding)
     gallery.remove_templates([gallery.template_ids()[0]])
     gallery.remove_person(other)
     gallery.sync()
@@ -399,7 +400,7 @@ class KioskProcess:
 
 def _committed_at(store: Store, since: int, person_id: int | None = None) -> float:
     """Wall-clock time of the last change after ``since`` (of ``person_id``): just before its commit."""
-    changes = [c for c in store.changes_since(since).changes if person_id is None or c.person_id == person_id]
+    changes = [c for c in store.feed.changes_since(since).changes if person_id is None or c.person_id == person_id]
     assert changes and changes[-1].at is not None
     return changes[-1].at.timestamp()
 
@@ -417,7 +418,7 @@ def test_a_running_kiosk_sees_changes_made_by_other_processes_within_2_s(db_url,
         time.sleep(1.0)
         assert kiosk.checkins == []  # nobody enrolled: nobody checked in
         # Enrolled from the command line (another process, same data folder).
-        seq = store.change_seq()
+        seq = store.feed.change_seq()
         r = run_cli("--database-url", db_url, "enroll", "--name", "Lin-Manuel", str(video_dir / LIN), "--json",
                     home=home)
         assert r.returncode == 0, r.stderr
@@ -431,24 +432,24 @@ def test_a_running_kiosk_sees_changes_made_by_other_processes_within_2_s(db_url,
         assert recognised <= WITHIN_S + loop, (recognised, loop)
 
         # Renamed in this process (as the admin panel of another kiosk would).
-        store.update_person(pid, name="Lin-Manuel Miranda")
+        store.people.update(pid, name="Lin-Manuel Miranda")
         t_rename = time.time()
         assert wait_for(lambda: kiosk.first_after(t_rename, "Lin-Manuel Miranda") is not None, 15, 0.05) is not None
         assert kiosk.first_after(t_rename, "Lin-Manuel Miranda") - t_rename <= WITHIN_S + loop
         assert "Lin-Manuel" not in kiosk.names_after(t_rename + WITHIN_S)
 
         # Deactivated: no longer recognised (watched for three more loops), then back.
-        store.update_person(pid, active=False)
+        store.people.update(pid, active=False)
         t_off = time.time()
         time.sleep(WITHIN_S + 3 * loop)
         assert kiosk.names_after(t_off + WITHIN_S) == []
-        store.update_person(pid, active=True)
+        store.people.update(pid, active=True)
         t_on = time.time()
         assert wait_for(lambda: kiosk.first_after(t_on) is not None, 15, 0.05) is not None
         assert kiosk.first_after(t_on) - t_on <= WITHIN_S + loop
 
         # Deleted from the command line: never named again.
-        seq = store.change_seq()
+        seq = store.feed.change_seq()
         r = run_cli("--database-url", db_url, "people", "delete", str(pid), home=home)
         assert r.returncode == 0, r.stderr
         t_delete = _committed_at(store, seq, pid)
@@ -473,7 +474,7 @@ def test_two_kiosks_on_one_database_both_follow_the_other_s_changes(db_url, tmp_
     try:
         a.wait_live()
         b.wait_live()
-        seq = store.change_seq()
+        seq = store.feed.change_seq()
         r = run_cli("--database-url", db_url, "enroll", "--name", "Lin-Manuel", str(video_dir / LIN), "--json",
                     home=tmp_path / "a")
         assert r.returncode == 0, r.stderr
@@ -481,7 +482,7 @@ def test_two_kiosks_on_one_database_both_follow_the_other_s_changes(db_url, tmp_
         t_enroll = _committed_at(store, seq, pid)
         for k in (a, b):
             assert wait_for(lambda k=k: k.first_after(t_enroll, "Lin-Manuel") is not None, 30, 0.05) is not None
-        store.delete_person(pid)
+        store.people.delete(pid)
         t_delete = time.time()
         time.sleep(WITHIN_S + 3 * max(a.loop_period(), b.loop_period()))
         assert a.names_after(t_delete + WITHIN_S) == [] and b.names_after(t_delete + WITHIN_S) == []
@@ -498,8 +499,8 @@ def _gallery_state(home: Path) -> tuple[tuple, tuple]:
     ctx = AppContext(Overrides(home=str(home)))
     try:
         g = ctx.gallery
-        keys, persons = ctx.store.gallery_keys(g.model_id)
-        names = {p.id: p.name for p in ctx.store.list_people(active_only=True) if p.id in set(persons.tolist())}
+        keys, persons = ctx.store.gallery_source.gallery_keys(g.model_id)
+        names = {p.id: p.name for p in ctx.store.people.list(active_only=True) if p.id in set(persons.tolist())}
         ids = g.template_ids()
         mine = (ids.tolist(), g.person_of(ids).tolist(), g.names())
         return mine, (keys.tolist(), persons.tolist(), names)
@@ -527,20 +528,20 @@ def test_gallery_equals_database_after_kill_9_mid_apply(tmp_path, video_dir) -> 
             r = rng.random()
             if r < 0.5 or len(people) < 3:
                 seed[0] += 2
-                pid, _ = store.enroll_person(f"p{seed[0]}", [tpl(seed[0]), tpl(seed[0] + 1)])
+                pid, _ = store.people.enroll(f"p{seed[0]}", [tpl(seed[0]), tpl(seed[0] + 1)])
                 people.append(pid)
             elif r < 0.65:
-                store.update_person(int(rng.choice(people)), name=f"renamed {seed[0]}")
+                store.people.update(int(rng.choice(people)), name=f"renamed {seed[0]}")
             elif r < 0.8:
                 p = int(rng.choice(people))
-                store.update_person(p, active=not store.get_person(p).active)
+                store.people.update(p, active=not store.people.get(p).active)
             elif r < 0.9:
                 p = people.pop(int(rng.integers(len(people))))
-                store.delete_person(p)
+                store.people.delete(p)
             else:
                 p = int(rng.choice(people))
                 seed[0] += 1
-                store.add_templates(p, [tpl(seed[0])])
+                store.templates.add_many(p, [tpl(seed[0])])
 
     for round_, sig in enumerate([signal.SIGKILL, signal.SIGINT, signal.SIGKILL, signal.SIGKILL]):
         kiosk = KioskProcess(home, url, folder)
@@ -595,7 +596,7 @@ def test_the_window_checks_in_a_person_enrolled_from_the_command_line_while_it_r
         # ... and he is checked in the next time the looping clip shows him (the clip is 9 s).
         qtbot.waitUntil(lambda: any(g.recorded and g.person_id == pid for g in window.greetings), timeout=40_000)
         assert any(kind == "welcome" and "Lin-Manuel" in text for kind, text in window.banner.history)
-        events = session.store.events_between(started - timedelta(minutes=1),
+        events = session.store.attendance.between(started - timedelta(minutes=1),
                                               datetime.now().astimezone() + timedelta(minutes=1))
         assert [(e.person_id, e.kind) for e in events] == [(pid, "checkin")]
     finally:

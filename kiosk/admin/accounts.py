@@ -125,22 +125,22 @@ class Accounts:
     # ------------------------------------------------------------------ accounts
     def any(self) -> bool:
         """True once at least one account exists (False: a fresh kiosk, the setup code is needed)."""
-        return self.store.count_accounts() > 0
+        return self.store.accounts.count() > 0
 
     def names(self) -> list[str]:
         """Account names for the login screen's list."""
-        return [a.name for a in self.store.list_accounts()]
+        return [a.name for a in self.store.accounts.list()]
 
     def get(self, name: str) -> AccountInfo:
         """One account or AccountError."""
-        account = self.store.get_account(name)
+        account = self.store.accounts.get(name)
         if account is None:
             raise AccountError(f"no account named {name!r}")
         return account
 
     def list(self) -> list[AccountInfo]:
         """Every account, by name."""
-        return self.store.list_accounts()
+        return self.store.accounts.list()
 
     def add(self, name: str, role: str, pin: str, confirm: str | None = None, actor: str = "cli") -> str:
         """Create an account with a 6+ digit PIN (``confirm`` must repeat it when given); returns the name."""
@@ -149,12 +149,12 @@ class Accounts:
         validate_account_pin(pin)
         if confirm is not None and confirm != pin:
             raise AccountError("the two PINs differ")
-        if self.store.get_account(name) is not None:
+        if self.store.accounts.get(name) is not None:
             raise AccountError(f"an account named {name!r} already exists")
-        self.store.add_account(name, role, hash_pin(pin), actor)
-        if self.store.get_setting(SETUP_CODE_KEY):
+        self.store.accounts.add(name, role, hash_pin(pin), actor)
+        if self.store.settings.get(SETUP_CODE_KEY):
             # An account exists now (made on the machine): a code still pending must not make a second one.
-            self.store.set_setting(SETUP_CODE_KEY, "")
+            self.store.settings.set(SETUP_CODE_KEY, "")
         return name
 
     def remove(self, name: str, actor: str = "cli") -> None:
@@ -162,7 +162,7 @@ class Accounts:
         account = self.get(name)
         if account.role == "admin" and sum(a.role == "admin" for a in self.list()) == 1:
             raise AccountError(f"{name} is the last admin account; add another admin first")
-        self.store.remove_account(name, actor)
+        self.store.accounts.remove(name, actor)
 
     def change_pin(self, name: str, pin: str, confirm: str | None = None, actor: str | None = None) -> None:
         """Set a new 6+ digit PIN; clears the lock and the must-change flag. Audited."""
@@ -170,15 +170,15 @@ class Accounts:
         validate_account_pin(pin)
         if confirm is not None and confirm != pin:
             raise AccountError("the two PINs differ")
-        self.store.update_account(name, pin_hash=hash_pin(pin), must_change_pin=False, failures=0,
+        self.store.accounts.update(name, pin_hash=hash_pin(pin), must_change_pin=False, failures=0,
                                   locked_until=0.0)
-        self.store.audit(actor or name, "account_pin_changed", f"PIN of {name} changed")
+        self.store.audit.record(actor or name, "account_pin_changed", f"PIN of {name} changed")
 
     def unlock(self, name: str, actor: str = "cli") -> None:
         """End an account's lockout and clear its failure count (``kiosk admin unlock NAME``)."""
         self.get(name)
-        self.store.update_account(name, failures=0, locked_until=0.0)
-        self.store.audit(actor, "account_unlock", f"lockout of {name} cleared")
+        self.store.accounts.update(name, failures=0, locked_until=0.0)
+        self.store.audit.record(actor, "account_unlock", f"lockout of {name} cleared")
 
     def lock_remaining(self, name: str) -> float:
         """Seconds until ``name`` may try again (0 when not locked)."""
@@ -186,7 +186,7 @@ class Accounts:
         remaining = account.locked_until - self.clock()
         if remaining > MAX_DELAY_S:
             # The clock was set back (or the value is bogus): never lock longer than the cap.
-            self.store.update_account(name, locked_until=self.clock() + MAX_DELAY_S)
+            self.store.accounts.update(name, locked_until=self.clock() + MAX_DELAY_S)
             return MAX_DELAY_S
         return max(0.0, remaining)
 
@@ -195,23 +195,32 @@ class Accounts:
         a wrong PIN counts and may lock; a right one resets the count. Every outcome is audited as ``name``.
         An unknown name is answered like a wrong PIN, without saying that the account does not exist."""
         name = name.strip()
-        account = self.store.get_account(name)
+        account = self.store.accounts.get(name)
         if account is None:
-            self.store.audit(name or "?", "admin_login_failed", "unknown account")
+            self.store.audit.record(name or "?", "admin_login_failed", "unknown account")
             return LoginResult(False, name)
         remaining = self.lock_remaining(name)
         if remaining > 0:
             return LoginResult(False, name, account.role, remaining, account.failures)
         if verify_pin_hash(pin, account.pin_hash):
-            self.store.update_account(name, failures=0, locked_until=0.0, last_login_at=datetime.now(UTC))
-            self.store.audit(name, "admin_login", f"logged in ({account.role})")
+            self.store.accounts.update(name, failures=0, locked_until=0.0, last_login_at=datetime.now(UTC))
+            self.store.audit.record(name, "admin_login", f"logged in ({account.role})")
             return LoginResult(True, name, account.role, must_change_pin=account.must_change_pin)
-        failures, until = self.store.record_account_failure(name, lock_delay, self.clock())
-        self.store.audit(name, "admin_login_failed", f"wrong PIN ({failures} in a row)")
+        failures, until = self.store.accounts.record_failure(name, lock_delay, self.clock())
+        self.store.audit.record(name, "admin_login_failed", f"wrong PIN ({failures} in a row)")
         locked_for = max(0.0, until - self.clock())
         if locked_for > 0:
-            self.store.audit(name, "admin_lockout", f"{name} locked for {locked_for:.0f} s after {failures} wrong PINs")
+            self.store.audit.record(name, "admin_lockout",
+                                    f"{name} locked for {locked_for:.0f} s after {failures} wrong PINs")
         return LoginResult(False, name, account.role, locked_for, failures)
+
+    def logout(self, name: str) -> None:
+        """The end of ``name``'s admin session (the panel closed), for the audit log."""
+        self.store.audit.record(name, "admin_logout", "admin mode closed")
+
+    def closed_kiosk(self, name: str) -> None:
+        """``name`` closed the kiosk window from admin mode (the only way to close it), for the audit log."""
+        self.store.audit.record(name, "kiosk_closed", "kiosk closed from admin mode")
 
     def require(self, name: str, pin: str, permission: str) -> AccountInfo:
         """Log ``name`` in and check that its role allows ``permission``; AccountError otherwise (CLI use)."""
@@ -222,7 +231,7 @@ class Accounts:
                                    f"(kiosk admin unlock {name} ends it)")
             raise AccountError(f"wrong account name or PIN for {name!r}")
         if not allows(result.role, permission):
-            self.store.audit(name, "permission_denied", f"{permission} refused for role {result.role}")
+            self.store.audit.record(name, "permission_denied", f"{permission} refused for role {result.role}")
             raise AccountError(f"account {name} (role {result.role}) may not do this ({permission})")
         return self.get(name)
 
@@ -233,8 +242,8 @@ class Accounts:
             raise AccountError("accounts exist already; add more with kiosk admin add NAME --role ROLE")
         code = "".join(secrets.choice("0123456789") for _ in range(SETUP_CODE_DIGITS))
         expires = self.clock() + SETUP_CODE_TTL_S
-        self.store.set_setting(SETUP_CODE_KEY, f"{hash_pin(code)}|{expires!r}|0")
-        self.store.audit(actor, "setup_code_issued",
+        self.store.settings.set(SETUP_CODE_KEY, f"{hash_pin(code)}|{expires!r}|0")
+        self.store.audit.record(actor, "setup_code_issued",
                          f"one-time setup code issued, valid {SETUP_CODE_TTL_S / 60:.0f} min")
         return code
 
@@ -243,7 +252,7 @@ class Accounts:
         return self._setup_state() is not None
 
     def _setup_state(self) -> tuple[str, float, int] | None:
-        raw = self.store.get_setting(SETUP_CODE_KEY) or ""
+        raw = self.store.settings.get(SETUP_CODE_KEY) or ""
         try:
             digest, expires, tries = raw.split("|")
             state = (digest, float(expires), int(tries))
@@ -262,8 +271,8 @@ class Accounts:
         digest, expires, tries = state
         if verify_pin_hash(code, digest):
             return True
-        self.store.set_setting(SETUP_CODE_KEY, f"{digest}|{expires!r}|{tries + 1}")
-        self.store.audit("setup", "setup_code_failed", f"wrong setup code ({tries + 1} of {SETUP_CODE_TRIES})")
+        self.store.settings.set(SETUP_CODE_KEY, f"{digest}|{expires!r}|{tries + 1}")
+        self.store.audit.record("setup", "setup_code_failed", f"wrong setup code ({tries + 1} of {SETUP_CODE_TRIES})")
         return False
 
     def create_first_admin(self, code: str, name: str, pin: str, confirm: str | None = None) -> str:
@@ -273,6 +282,6 @@ class Accounts:
         if not self.check_setup_code(code):
             raise AccountError("the setup code is wrong, used or expired; run kiosk admin setup on the machine")
         name = self.add(name, "admin", pin, confirm, actor="setup")
-        self.store.set_setting(SETUP_CODE_KEY, "")
-        self.store.audit(name, "setup_done", f"first admin account {name} created with the setup code")
+        self.store.settings.set(SETUP_CODE_KEY, "")
+        self.store.audit.record(name, "setup_done", f"first admin account {name} created with the setup code")
         return name

@@ -131,9 +131,9 @@ def export_csv(store: Store, start: date, end: date, out: Path, summary: bool = 
                group: str | None = None, actor: str = "admin") -> int:
     """Export attendance from ``start`` to ``end`` (inclusive local days) to ``out``; returns the row count."""
     lo, hi = local_range(start, end)
-    events = store.events_between(lo, hi, group=group)
+    events = store.attendance.between(lo, hi, group=group)
     rows = summary_rows(events) if summary else raw_rows(events)
     write_atomic(out, render_csv(SUMMARY_COLUMNS if summary else RAW_COLUMNS, rows))
-    store.audit(actor, "export", f"{'summary' if summary else 'raw'} {start}..{end}"
+    store.audit.record(actor, "export", f"{'summary' if summary else 'raw'} {start}..{end}"
                 + (f" group {group}" if group else "") + f": {len(rows)} row(s) to {out}")
     return len(rows)

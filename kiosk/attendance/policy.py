@@ -1,9 +1,9 @@
 """When a recognised person counts as checked in: daily, in/out or cooldown, decided from the database.
 
 The last event comes from the store every time (never from memory), and the store reads it, applies
-the rule and writes the event in one locked transaction (``Store.decide_and_record``), so a restart, a
-second window, a second track of the same face or a second kiosk on the same database deciding at the
-same instant cannot count anyone twice.
+the rule and writes the event in one locked transaction (``store.attendance.decide_and_record``), so a
+restart, a second window, a second track of the same face or a second kiosk on the same database
+deciding at the same instant cannot count anyone twice.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from kiosk.store import OutboxRoute
+    from kiosk.store import OutboxRoute, Store
 
 log = logging.getLogger(__name__)
 
@@ -28,36 +28,6 @@ class EventLike(Protocol):
 
     kind: str
     ts: datetime
-
-
-class RecordLike(Protocol):
-    """What one decide-and-record did (kiosk.store.RecordResult)."""
-
-    @property
-    def recorded(self) -> bool: ...
-
-    @property
-    def refused(self) -> bool: ...
-
-    @property
-    def kind(self) -> str | None: ...
-
-    @property
-    def event_id(self) -> int | None: ...
-
-    @property
-    def previous(self) -> EventLike | None: ...
-
-    @property
-    def reason(self) -> str | None: ...
-
-
-class EventStore(Protocol):
-    """The store call attendance needs (implemented by kiosk.store.Store)."""
-
-    def decide_and_record(self, person_id: int, kiosk_id: str, decide: Callable[[EventLike | None], str | None],
-                          ts: datetime, similarity: float | None,
-                          outbox: Sequence[OutboxRoute] = ()) -> RecordLike: ...
 
 
 def _aware(ts: datetime) -> datetime:
@@ -139,9 +109,13 @@ def local_now() -> datetime:
 
 
 class AttendanceRecorder:
-    """Applies the policy against the store and writes the event."""
+    """Applies the policy against the store and writes the event.
 
-    def __init__(self, store: EventStore, policy: AttendancePolicy, kiosk_id: str,
+    store: the database; the recorder writes attendance (``store.attendance``) and the outputs' messages
+    (``store.outbox``), and reads a recognised person's name and group (``store.people``).
+    """
+
+    def __init__(self, store: Store, policy: AttendancePolicy, kiosk_id: str,
                  clock: Callable[[], datetime] = local_now, outbox: Sequence[OutboxRoute] = (),
                  on_recorded: Callable[[], None] | None = None) -> None:
         """``outbox``: the output targets whose messages are written with each event (same transaction);
@@ -161,10 +135,10 @@ class AttendanceRecorder:
         from kiosk.store.outbox import event_payload, new_event_id
 
         try:
-            p = self.store.get_person(person_id)  # type: ignore[attr-defined]
+            p = self.store.people.get(person_id)
             if p is None:
                 return
-            n = self.store.outbox.enqueue(self.outbox, event_payload(  # type: ignore[attr-defined]
+            n = self.store.outbox.enqueue(self.outbox, event_payload(
                 new_event_id(), "recognised", person_id, p.external_id, p.name, p.group, self.kiosk_id, now,
                 similarity))
         except Exception:
@@ -182,7 +156,7 @@ class AttendanceRecorder:
 
         now = now or self.clock()
         try:
-            n = self.store.outbox.enqueue(self.outbox, event_payload(  # type: ignore[attr-defined]
+            n = self.store.outbox.enqueue(self.outbox, event_payload(
                 new_event_id(), kind, None, None, "", None, self.kiosk_id, now, similarity))
         except Exception:
             log.exception("could not queue the %s alert for the outputs", kind)
@@ -195,14 +169,14 @@ class AttendanceRecorder:
         """Record a recognition of ``person_id`` if the policy counts it; never raises for a database error.
 
         Deciding and writing are one transaction in the store, locked per person (see
-        ``Store.decide_and_record``): of two kiosks deciding at the same instant, one records and the
-        other sees that event and records nothing.
+        ``store.attendance.decide_and_record``): of two kiosks deciding at the same instant, one records and
+        the other sees that event and records nothing.
         """
         now = now or self.clock()
         policy = self.policy
         try:
-            res = self.store.decide_and_record(person_id, self.kiosk_id, lambda last: policy.decide(last, now),
-                                               now, float(similarity), self.outbox)
+            res = self.store.attendance.decide_and_record(
+                person_id, self.kiosk_id, lambda last: policy.decide(last, now), now, float(similarity), self.outbox)
         except Exception as exc:  # the database is down or locked: greet, say so, keep running
             log.exception("could not record attendance for person %s", person_id)
             return Outcome(None, now, error=str(exc) or type(exc).__name__)

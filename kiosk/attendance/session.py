@@ -43,7 +43,7 @@ class KioskSession:
 
     def people_enrolled(self) -> int:
         """Active people in the database (for the status line)."""
-        return int(self.store.count_people(active_only=True))
+        return int(self.store.people.count(active_only=True))
 
     def close(self) -> None:
         """Nothing to release here: whoever opened the store and gallery closes them (``AppContext.close()``)."""

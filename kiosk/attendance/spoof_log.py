@@ -2,8 +2,8 @@
 
 Snapshots are JPEG thumbnails (at most 128 px, a few kilobytes) in the data home's ``spoof/`` folder,
 one sub-folder per local day. They are personal data like attendance and follow the same retention:
-``kiosk.admin.retention.apply_retention`` deletes the days the attendance purge deletes, and this
-log prunes on its own at start and once an hour. Whatever the retention, only the newest
+``PrivacySettings.apply_retention`` (kiosk.admin.privacy) deletes the days the attendance purge deletes,
+and this log prunes on its own at start and once an hour. Whatever the retention, only the newest
 ``max_files`` are kept, so a kiosk under a long attack cannot fill its disk.
 """
 
@@ -30,10 +30,10 @@ MAX_FILES = 1000
 PRUNE_EVERY_S = 3600.0
 
 
-class AuditStore(Protocol):
-    """The one store call the log needs (kiosk.store.Store)."""
+class AuditLog(Protocol):
+    """The one store call the log needs (the audit log, ``store.audit`` of kiosk.store.Store)."""
 
-    def audit(self, actor: str, action: str, detail: str = "") -> None: ...
+    def record(self, actor: str, action: str, detail: str = "") -> None: ...
 
 
 def purge_snapshots(folder: Path, keep_days: int = 0, today: date | None = None, max_files: int = MAX_FILES) -> int:
@@ -67,10 +67,10 @@ class SpoofLog:
     ``max_files``). Called on the recognition worker (``FrameRecognizer(on_spoof=...)``).
     """
 
-    def __init__(self, store: AuditStore, kiosk_id: str, folder: Path | None = None,
+    def __init__(self, audit: AuditLog, kiosk_id: str, folder: Path | None = None,
                  retention_days: Callable[[], int] = lambda: 0, max_files: int = MAX_FILES,
                  clock: Callable[[], datetime] = lambda: datetime.now().astimezone()) -> None:
-        self.store = store
+        self.audit = audit
         self.kiosk_id = kiosk_id
         self.folder = folder or paths.spoof_dir()
         self.retention_days = retention_days
@@ -104,7 +104,7 @@ class SpoofLog:
         score = "none" if v.score is None else f"{v.score:.2f}"
         detail = (f"presentation attack on track {sf.track_id}: {claimed}; {v.reason}; networks {score}, "
                   f"parallax {v.parallax:.3f}; snapshot {path.relative_to(self.folder.parent) if path else 'none'}")
-        self.store.audit(f"kiosk:{self.kiosk_id}", "spoof", detail)
+        self.audit.record(f"kiosk:{self.kiosk_id}", "spoof", detail)
         if time.monotonic() - self._pruned_at >= PRUNE_EVERY_S:
             try:
                 self.prune()

@@ -21,9 +21,7 @@ from kiosk.admin.accounts import (
     ROLES,
     SETUP_CODE_TTL_S,
     AccountError,
-    Accounts,
 )
-from kiosk.admin.retention import apply_retention, retention_days, set_retention_days
 from kiosk.cli.common import acting_account, emit_json
 from kiosk.context import AppContext
 from kiosk.errors import KioskError
@@ -92,7 +90,7 @@ def _new_pin(args: argparse.Namespace, name: str) -> tuple[str, str]:
 
 def cmd_setup(ctx: AppContext, args: argparse.Namespace) -> int:
     """Print a fresh one-time setup code (only on a kiosk without accounts)."""
-    accounts = Accounts(ctx.store)
+    accounts = ctx.accounts()
     try:
         code = accounts.new_setup_code(actor="cli")
     except AccountError as exc:
@@ -107,7 +105,7 @@ def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
     """Add an account."""
     pin, confirm = _new_pin(args, args.name)
     try:
-        name = Accounts(ctx.store).add(args.name, args.role, pin, confirm, actor="cli")
+        name = ctx.accounts().add(args.name, args.role, pin, confirm, actor="cli")
     except AccountError as exc:
         raise KioskError(str(exc)) from None
     print(f"account {name} ({args.role}) added")
@@ -116,7 +114,7 @@ def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
     """List accounts."""
-    accounts = Accounts(ctx.store)
+    accounts = ctx.accounts()
     rows = [{"name": a.name, "role": a.role, "failures": a.failures,
              "locked_for_s": round(accounts.lock_remaining(a.name), 1), "must_change_pin": a.must_change_pin,
              "last_login": a.last_login_at.isoformat() if a.last_login_at else None} for a in accounts.list()]
@@ -140,7 +138,7 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_remove(ctx: AppContext, args: argparse.Namespace) -> int:
     """Remove an account."""
     try:
-        Accounts(ctx.store).remove(args.name, actor="cli")
+        ctx.accounts().remove(args.name, actor="cli")
     except AccountError as exc:
         raise KioskError(str(exc)) from None
     print(f"account {args.name} removed")
@@ -151,7 +149,7 @@ def cmd_set_pin(ctx: AppContext, args: argparse.Namespace) -> int:
     """Reset an account's PIN from the machine."""
     pin, confirm = _new_pin(args, args.name)
     try:
-        Accounts(ctx.store).change_pin(args.name, pin, confirm, actor="cli")
+        ctx.accounts().change_pin(args.name, pin, confirm, actor="cli")
     except AccountError as exc:
         raise KioskError(str(exc)) from None
     print(f"PIN of {args.name} set")
@@ -161,7 +159,7 @@ def cmd_set_pin(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_unlock(ctx: AppContext, args: argparse.Namespace) -> int:
     """Clear an account's lockout."""
     try:
-        Accounts(ctx.store).unlock(args.name, actor="cli")
+        ctx.accounts().unlock(args.name, actor="cli")
     except AccountError as exc:
         raise KioskError(str(exc)) from None
     print(f"{args.name} unlocked")
@@ -182,11 +180,11 @@ def cmd_check_role(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_status(ctx: AppContext, args: argparse.Namespace) -> int:
     """Accounts, lockouts and retention."""
-    accounts = Accounts(ctx.store)
+    accounts = ctx.accounts()
     listed = accounts.list()
     data = {"accounts": len(listed), "setup_code_pending": accounts.has_setup_code(),
             "locked": [a.name for a in listed if accounts.lock_remaining(a.name) > 0],
-            "retention_days": retention_days(ctx.store, ctx.config.attendance.retention_days)}
+            "retention_days": ctx.privacy.retention_days()}
     if args.json:
         emit_json(data)
     else:
@@ -203,7 +201,7 @@ def cmd_status(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_audit(ctx: AppContext, args: argparse.Namespace) -> int:
     """Print the audit log."""
-    entries = ctx.store.audit_log(limit=max(1, args.limit))
+    entries = ctx.privacy.audit_log(limit=max(1, args.limit))
     rows = [{"ts": (e.ts if e.ts.tzinfo else e.ts.replace(tzinfo=UTC)).astimezone().isoformat(timespec="seconds"),
              "actor": e.actor, "action": e.action, "detail": e.detail} for e in entries]
     if args.json:
@@ -219,9 +217,9 @@ def cmd_retention(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.days is not None:
         if args.days < 0:
             raise KioskError("--days must be 0 (keep forever) or more")
-        set_retention_days(ctx.store, args.days, actor="cli")
-    days = retention_days(ctx.store, ctx.config.attendance.retention_days)
-    deleted = apply_retention(ctx.store, days)
+        ctx.privacy.set_retention_days(args.days, actor="cli")
+    days = ctx.privacy.retention_days()
+    deleted = ctx.privacy.apply_retention(days)
     if args.json:
         emit_json({"retention_days": days, "deleted": deleted})
     else:
@@ -231,11 +229,9 @@ def cmd_retention(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_liveness(ctx: AppContext, args: argparse.Namespace) -> int:
     """Show or set the admin's liveness mode (stored in the database, audited)."""
-    from kiosk.admin.liveness import liveness_setting, set_liveness_mode
-
     if args.mode is not None:
-        set_liveness_mode(ctx.store, "" if args.mode == "config" else args.mode, actor="cli")
-    chosen = liveness_setting(ctx.store)
+        ctx.privacy.set_liveness_mode("" if args.mode == "config" else args.mode, actor="cli")
+    chosen = ctx.privacy.liveness_mode()
     in_force = chosen or ctx.config.liveness.mode
     if args.json:
         emit_json({"mode": in_force, "admin_setting": chosen or None, "config": ctx.config.liveness.mode})

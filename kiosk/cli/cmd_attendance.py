@@ -7,10 +7,10 @@ import argparse
 from datetime import date
 
 from kiosk.attendance.export import local_range, parse_day
+from kiosk.attendance.ledger import EventInfo
 from kiosk.cli.common import acting_account, add_account_option, emit_json
 from kiosk.context import AppContext
 from kiosk.errors import KioskError
-from kiosk.store import EventInfo
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,7 +52,7 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
     start = parse_day(args.start, "--from") if args.start else date.today()
     end = parse_day(args.end, "--to") if args.end else start
     lo, hi = local_range(start, end)
-    events = ctx.store.events_between(lo, hi, include_voided=True)
+    events = ctx.attendance_ledger.between(lo, hi)
     if args.json:
         emit_json({"from": start.isoformat(), "to": end.isoformat(), "events": [e.to_json() for e in events]})
     else:
@@ -64,7 +64,7 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def _require_event(ctx: AppContext, event_id: int) -> EventInfo:
-    event = ctx.store.get_event(event_id)
+    event = ctx.attendance_ledger.get(event_id)
     if event is None:
         raise KioskError(f"no attendance event with id {event_id} (kiosk attendance list shows the ids)")
     return event
@@ -74,7 +74,7 @@ def cmd_void(ctx: AppContext, args: argparse.Namespace) -> int:
     """Void one event."""
     _require_event(ctx, args.id)
     actor = acting_account(ctx.store, args, "correct")
-    event = ctx.store.void_event(args.id, args.reason, actor)
+    event = ctx.attendance_ledger.void(args.id, args.reason, actor)
     if args.json:
         emit_json({"event": event.to_json()})
     else:
@@ -86,7 +86,7 @@ def cmd_reassign(ctx: AppContext, args: argparse.Namespace) -> int:
     """Reassign one event to another person."""
     _require_event(ctx, args.id)
     actor = acting_account(ctx.store, args, "correct")
-    event = ctx.store.reassign_event(args.id, args.person, actor)
+    event = ctx.attendance_ledger.reassign(args.id, args.person, actor)
     if args.json:
         emit_json({"event": event.to_json()})
     else:

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_decrypt(ctx: AppContext, args: argparse.Namespace) -> int:
     """Decrypt with the data key found where the kiosk looks for it (environment, credential, key file)."""
     from kiosk.store.crypto import DecryptError, KeyLocations
-    from kiosk.store.store import default_key_file
+    from kiosk.store.data_key import default_key_file
 
     key_file = ctx.config.database.key_file
     locations = KeyLocations(Path(key_file).expanduser() if key_file else default_key_file())

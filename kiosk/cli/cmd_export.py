@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kiosk.attendance.export import export_csv, parse_day
+from kiosk.attendance.export import parse_day
 from kiosk.cli.common import acting_account, add_account_option, emit_json
 from kiosk.context import AppContext
 
@@ -28,7 +28,7 @@ def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
     start, end = parse_day(args.start, "--from"), parse_day(args.end, "--to")
     out = Path(args.out)
     actor = acting_account(ctx.store, args, "export")
-    n = export_csv(ctx.store, start, end, out, summary=args.summary, group=args.group, actor=actor)
+    n = ctx.attendance_ledger.export_csv(start, end, out, summary=args.summary, group=args.group, actor=actor)
     if args.json:
         emit_json({"out": str(out), "rows": n, "summary": args.summary})
     else:

@@ -130,12 +130,13 @@ def cmd_calibrate(ctx: AppContext, args: argparse.Namespace, source: TemplateSou
     if source is not None:
         return run_calibrate(source, ctx.embedder_id, args.target_far, args.plot, args.json)
     if hasattr(type(ctx), "store"):  # the composition root builds (and closes) the store
-        return run_calibrate(ctx.store, ctx.embedder_id, args.target_far, args.plot, args.json)  # type: ignore
+        return run_calibrate(ctx.store.gallery_source, ctx.embedder_id, args.target_far, args.plot,  # type: ignore
+                             args.json)
     from kiosk.store import Store  # type: ignore[attr-defined]
 
     own = Store.open(ctx.database_url, key_file=Path(ctx.config.database.key_file).expanduser()
                      if ctx.config.database.key_file else None)
     try:
-        return run_calibrate(own, ctx.embedder_id, args.target_far, args.plot, args.json)
+        return run_calibrate(own.gallery_source, ctx.embedder_id, args.target_far, args.plot, args.json)
     finally:
         own.close()

@@ -75,20 +75,20 @@ def writer_run(url: str, changes: int, interval_s: float, out: Any = None) -> in
             person = i // len(CYCLE)
             if kind == "enroll":
                 name = f"bench-sync {tag} {person}"
-                pid, tids = store.enroll_person(name, [_template(rng), _template(rng)], actor="bench-sync")
+                pid, tids = store.people.enroll(name, [_template(rng), _template(rng)], actor="bench-sync")
                 made.append(pid)
             elif kind == "rename":
                 name = f"{name} (renamed)"
-                store.update_person(pid, name=name, actor="bench-sync")
+                store.people.update(pid, name=name, actor="bench-sync")
             elif kind == "deactivate":
-                store.update_person(pid, active=False, actor="bench-sync")
+                store.people.update(pid, active=False, actor="bench-sync")
             elif kind == "reactivate":
-                store.update_person(pid, active=True, actor="bench-sync")
+                store.people.update(pid, active=True, actor="bench-sync")
             else:
-                store.delete_person(pid, actor="bench-sync")
+                store.people.delete(pid, actor="bench-sync")
                 made.remove(pid)
             t = time.time()
-            seq = store.change_seq()
+            seq = store.feed.change_seq()
             shown = None if kind in ("deactivate", "delete") else name
             print(json.dumps({"i": i, "kind": kind, "person_id": pid, "seq": seq, "t": t, "name": shown,
                               "templates": tids}), file=out, flush=True)
@@ -97,7 +97,7 @@ def writer_run(url: str, changes: int, interval_s: float, out: Any = None) -> in
     finally:
         for p in made:
             with contextlib.suppress(Exception):
-                store.delete_person(p, actor="bench-sync")
+                store.people.delete(p, actor="bench-sync")
         store.close()
     return 0
 
@@ -127,9 +127,10 @@ def bench_sync(url: str | None = None, changes: int = 50, interval_s: float = 0.
     follower: FeedFollower | None = None
     proc: subprocess.Popen[str] | None = None
     try:
-        gallery = Gallery(store, MODEL, DIM, threshold=0.5)
+        gallery = Gallery(store.gallery_source, MODEL, DIM, threshold=0.5)
         gallery.ready()
-        follower = FeedFollower(gallery, store) if poll_s is None else FeedFollower(gallery, store, poll_s)
+        follower = (FeedFollower(gallery, store.feed) if poll_s is None
+                    else FeedFollower(gallery, store.feed, poll_s))
         follower.start()
         # The writer starts only once the kiosk is following (as a kiosk that is already running).
         deadline = time.monotonic() + 10
@@ -200,7 +201,7 @@ def bench_sync(url: str | None = None, changes: int = 50, interval_s: float = 0.
             "max_ms": round(max(values), 1) if values else 0.0,
             "lost": received - len(latency) + max(0, changes - received),
             "p50_ms_by_kind": by_kind,
-            "database": store.engine.url.get_backend_name(),
+            "database": store.db.engine.url.get_backend_name(),
             "wait_mode": follower.mode,
             "interval_ms": round(interval_s * 1000, 1),
             "feed_passes": follower.passes,

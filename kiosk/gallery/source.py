@@ -10,7 +10,7 @@ import numpy as np
 
 
 class TemplateSource(Protocol):
-    """The store side of the gallery (implemented by kiosk.store.Store).
+    """The store side of the gallery (implemented by kiosk.store.GallerySource).
 
     Only templates of *active* people and of the given embedder model belong to the gallery.
     """
@@ -101,7 +101,7 @@ class ChangeWatcherLike(Protocol):
 
 class ChangeFeed(Protocol):
     """The per-database change counter and log every change to people and templates goes through
-    (implemented by kiosk.store.Store, see kiosk.store.feed)."""
+    (implemented by kiosk.store.changes.ChangeFeed, see kiosk.store.feed)."""
 
     def change_seq(self) -> int:
         """The current step (cheap)."""

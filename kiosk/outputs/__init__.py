@@ -1,7 +1,8 @@
 """Telling other systems: the delivery worker and the webhook, MQTT and relay targets of ``[[outputs]]``.
 
-Events reach the outbox table in the transaction that records them (``Store.decide_and_record``); this
-package only reads that table and sends. Qt-free, and handed its parts (never the composition root).
+Events reach the outbox table in the transaction that records them (``store.attendance.decide_and_record``);
+this package only reads that table and sends (and lists and re-queues dead letters for the admin,
+:mod:`kiosk.outputs.dead_letters`). Qt-free, and handed its parts (never the composition root).
 """
 
 from __future__ import annotations

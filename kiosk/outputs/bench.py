@@ -1,8 +1,8 @@
 """``kiosk bench events``: check-in recorded -> webhook received on loopback, and a receiver outage.
 
-Recording goes through ``Store.decide_and_record`` with the webhook's route, exactly as a check-in at the
-kiosk does (the event and its message in one transaction), and delivery through the real worker and
-httpx; the receiver is a local ``http.server`` that notes when each event id arrives.
+Recording goes through ``store.attendance.decide_and_record`` with the webhook's route, exactly as a
+check-in at the kiosk does (the event and its message in one transaction), and delivery through the real
+worker and httpx; the receiver is a local ``http.server`` that notes when each event id arrives.
 """
 
 from __future__ import annotations
@@ -90,14 +90,15 @@ def bench_events(events: int = 200, down_s: float = 5.0, database_url: str | Non
     kiosk_id = f"bench-{time.time_ns()}"
     worker = start_worker(store.outbox, kiosk_id, [cfg])
     route = routes([cfg])
-    pid = store.add_person("Bench Person", group="bench")
+    pid = store.people.add("Bench Person", group="bench")
     t0 = datetime.now().astimezone()
     n = 0
 
     def record() -> str:
         nonlocal n
         n += 1
-        res = store.decide_and_record(pid, kiosk_id, lambda _last: "checkin", t0 + timedelta(seconds=n), 0.9, route)
+        res = store.attendance.decide_and_record(pid, kiosk_id, lambda _last: "checkin", t0 + timedelta(seconds=n),
+                                                 0.9, route)
         if not res.recorded:
             raise RuntimeError(f"bench check-in not recorded: {res.reason}")
         worker.notify()
@@ -145,7 +146,7 @@ def bench_events(events: int = 200, down_s: float = 5.0, database_url: str | Non
             "outage": {"events": len(sent), "down_s": down_s, "lost": len(set(sent) - received),
                        "duplicated": len(after) - len(received), "in_order": [e for e in after if e in set(sent)]
                        == [e for e in sent if e in received], "all_received_after_up_s": round(recovered_s, 2)},
-            "database": store.engine.dialect.name,
+            "database": store.db.engine.dialect.name,
         }
     finally:
         worker.stop()
@@ -155,9 +156,9 @@ def bench_events(events: int = 200, down_s: float = 5.0, database_url: str | Non
 
             from kiosk.store.schema import AttendanceEvent, OutboxMessage
 
-            with store.engine.begin() as conn:
+            with store.db.engine.begin() as conn:
                 conn.execute(delete(OutboxMessage).where(OutboxMessage.kiosk_id == kiosk_id))
                 conn.execute(delete(AttendanceEvent).where(AttendanceEvent.kiosk_id == kiosk_id))
-            store.delete_person(pid, actor="bench")
+            store.people.delete(pid, actor="bench")
         store.close()
         tmp.cleanup()

@@ -95,7 +95,7 @@ def person_folders(root: Path) -> list[Path]:
 
 def groups(store: Store) -> list[str]:
     """The groups in use, sorted (for the group pickers)."""
-    return sorted({p.group for p in store.list_people() if p.group}, key=str.lower)
+    return sorted({p.group for p in store.people.list() if p.group}, key=str.lower)
 
 
 class PeopleService:
@@ -138,15 +138,15 @@ class PeopleService:
 
     def list_people(self, search: str | None = None, active_only: bool = False) -> list[PersonInfo]:
         """People sorted by name; ``search`` matches name, external id or group."""
-        return self.store.list_people(active_only=active_only, search=search)
+        return self.store.people.list(active_only=active_only, search=search)
 
     def get_person(self, person_id: int) -> PersonInfo | None:
         """One person, or None."""
-        return self.store.get_person(person_id)
+        return self.store.people.get(person_id)
 
     def count_people(self, active_only: bool = True) -> int:
         """How many people (active ones by default)."""
-        return self.store.count_people(active_only=active_only)
+        return self.store.people.count(active_only=active_only)
 
     def groups(self) -> list[str]:
         """The groups in use, sorted (for the group pickers)."""
@@ -154,11 +154,11 @@ class PeopleService:
 
     def face_crops(self, person_id: int) -> list[bytes]:
         """A person's stored aligned face crops (JPEG), oldest first (thumbnails)."""
-        return self.store.template_crops(person_id)
+        return self.store.templates.crops(person_id)
 
     def history(self, person_id: int, start: datetime, end: datetime) -> list[EventInfo]:
         """A person's attendance with start <= ts < end, oldest first."""
-        return self.store.events_between(start, end, person_id=person_id)
+        return self.store.attendance.between(start, end, person_id=person_id)
 
     # --- enrollment -------------------------------------------------------------------------------
 
@@ -174,7 +174,8 @@ class PeopleService:
         if best is None:
             return None
         # The gallery's cached name first: it is current (the feed keeps it) and needs no database call.
-        name = gallery.current_name(best.person_id) or self.store.person_names([best.person_id]).get(best.person_id)
+        name = (gallery.current_name(best.person_id)
+                or self.store.gallery_source.person_names([best.person_id]).get(best.person_id))
         return DuplicateMatch(best.person_id, name or "?", best.similarity)
 
     def _templates(self, shots: Sequence[Shot]) -> list[TemplateIn]:
@@ -195,7 +196,7 @@ class PeopleService:
             if dup is not None:
                 raise DuplicateFaceError(dup.person_id, dup.name, dup.similarity)
         gallery = self.gallery
-        pid, tids = self.store.enroll_person(name, self._templates(shots), external_id, group, consent_by, actor)
+        pid, tids = self.store.people.enroll(name, self._templates(shots), external_id, group, consent_by, actor)
         stored_name = name.strip()  # what the store saved: the gallery need not read it back under its lock
         for tid, s in zip(tids, shots, strict=True):
             gallery.add(tid, pid, s.face.embedding, name=stored_name)
@@ -206,8 +207,8 @@ class PeopleService:
         if not shots:
             return ()
         gallery = self.gallery
-        tids = self.store.add_templates(person_id, self._templates(shots))
-        info = self.store.get_person(person_id)
+        tids = self.store.templates.add_many(person_id, self._templates(shots))
+        info = self.store.people.get(person_id)
         if info is not None and info.active:
             for tid, s in zip(tids, shots, strict=True):
                 gallery.add(tid, person_id, s.face.embedding, name=info.name)
@@ -242,9 +243,9 @@ class PeopleService:
             rejected.extend(bad)
             if not shots:
                 continue
-            existing = self.store.people_by_name(folder.name)
+            existing = self.store.people.by_name(folder.name)
             if len(existing) == 1:  # re-import: only photos not stored yet
-                known = self.store.template_sources(existing[0].id)
+                known = self.store.templates.sources(existing[0].id)
                 templates += len(self.add_shots(existing[0].id, [s for s in shots if s.source not in known]))
                 continue
             try:
@@ -267,7 +268,7 @@ class PeopleService:
         """Change name / external id / group (None leaves a field; "" clears id or group); the gallery's
         cached name follows so this kiosk greets the person by the new name at once."""
         gallery = self.gallery
-        info = self.store.update_person(person_id, name=name, external_id=external_id, group=group, actor=actor)
+        info = self.store.people.update(person_id, name=name, external_id=external_id, group=group, actor=actor)
         if info.active and gallery.has_person(person_id):
             gallery.set_name(person_id, info.name)
         return info
@@ -275,16 +276,16 @@ class PeopleService:
     def deactivate(self, person_id: int, actor: str = "admin") -> PersonInfo:
         """No longer recognised (their templates leave the gallery); their data is kept."""
         gallery = self.gallery
-        info = self.store.update_person(person_id, active=False, actor=actor)
+        info = self.store.people.update(person_id, active=False, actor=actor)
         gallery.remove_person(person_id)
         return info
 
     def reactivate(self, person_id: int, actor: str = "admin") -> PersonInfo:
         """Recognised again: their templates of the active embedder come back into the gallery."""
         gallery = self.gallery
-        info = self.store.update_person(person_id, active=True, actor=actor)
+        info = self.store.people.update(person_id, active=True, actor=actor)
         # Read the templates first, then hand them to the gallery: no database call under its lock.
-        state = self.store.gallery_people(gallery.model_id, [person_id])
+        state = self.store.gallery_source.gallery_people(gallery.model_id, [person_id])
         name = state.names.get(person_id)
         if name is not None:
             for tid, vector in zip(state.keys.tolist(), state.vectors, strict=True):
@@ -301,8 +302,8 @@ class PeopleService:
         still holds their vectors, is deleted by the save); attendance rows stay with the name copied in.
         Returns the person as they were, or None when there was no such person."""
         gallery = self.gallery
-        info = self.store.get_person(person_id)
-        if info is None or not self.store.delete_person(person_id, actor):
+        info = self.store.people.get(person_id)
+        if info is None or not self.store.people.delete(person_id, actor):
             return None
         gallery.remove_person(person_id)
         gallery.flush()

@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from kiosk.errors import StoreError
 
 BUSY_TIMEOUT_MS = 5000
+# Ids per IN (...) list: SQLite allows at most 32766 bound values in one statement.
+IN_CHUNK = 5000
 # An execution option read by the SQLite "begin" hook: how a transaction of that engine begins.
 SQLITE_BEGIN_OPTION = "kiosk_sqlite_begin"
 _SQLITE_BEGIN_MODES = ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")
@@ -35,6 +37,11 @@ def normalise_url(url: str) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return url
+
+
+def make_safe_url(engine: Engine) -> str:
+    """The engine's URL without its password (for messages)."""
+    return engine.url.render_as_string(hide_password=True)
 
 
 def create_db_engine(url: str) -> Engine:

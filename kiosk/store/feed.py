@@ -1,7 +1,7 @@
 """The change feed's database side: what changed since a kiosk last looked, and waiting for it cheaply.
 
 Every transaction that changes people or templates bumps the one-row ``change_counter`` and logs one
-``change_log`` row per person it touched (:meth:`kiosk.store.Store._log_changes`); on PostgreSQL it
+``change_log`` row per person it touched (:func:`kiosk.store.changes.log_changes`); on PostgreSQL it
 also sends ``NOTIFY kiosk_changes`` with the new ``seq``, delivered when it commits. A running kiosk
 waits on a :class:`ChangeWatcher` (never on the UI thread or the recognition thread), reads the rows
 after the ``seq`` it last applied (:class:`ChangeBatch`) and refreshes those people in its gallery.
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import make_url
 
 if TYPE_CHECKING:
-    from kiosk.store.store import Store
+    from kiosk.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -232,12 +232,12 @@ def postgres_conninfo(url: str) -> str:
     return u.render_as_string(hide_password=False)
 
 
-def open_watcher(store: Store, poll_s: float = POLL_S) -> ChangeWatcher:
-    """The cheapest way to wait for changes on this store's database."""
-    backend = store.engine.url.get_backend_name()
-    if backend == "sqlite" and store.sqlite_path is not None:
-        return SqliteWatcher(store.sqlite_path, poll_s)
+def open_watcher(db: Database, poll_s: float = POLL_S) -> ChangeWatcher:
+    """The cheapest way to wait for changes on this database."""
+    backend = db.engine.url.get_backend_name()
+    if backend == "sqlite" and db.sqlite_path is not None:
+        return SqliteWatcher(db.sqlite_path, poll_s)
     if backend == "postgresql":
-        return PostgresWatcher(postgres_conninfo(str(store.engine.url.render_as_string(hide_password=False))),
+        return PostgresWatcher(postgres_conninfo(str(db.engine.url.render_as_string(hide_password=False))),
                                poll_s)
     return ChangeWatcher(poll_s)

@@ -1,7 +1,7 @@
 """The outbox's rows: what each output target still has to receive, written with the event it announces.
 
-:func:`add_messages` runs inside ``Store.decide_and_record``'s transaction, so an attendance event and its
-messages commit (or vanish) together: a kill -9 or power loss after the commit loses nothing, and before it
+:func:`add_messages` runs inside ``store.attendance.decide_and_record``'s transaction, so an attendance event
+and its messages commit (or vanish) together: a kill -9 or power loss after the commit loses nothing, and before it
 records nothing. :class:`Outbox` is what the delivery worker (``kiosk.outputs``), ``kiosk events`` and the
 doctor read and update; every call is its own short transaction, never held across a network call.
 """

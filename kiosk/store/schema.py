@@ -180,7 +180,7 @@ class Setting(Base):
 
 class ChangeCounter(Base):
     """The change feed's one-row counter: ``seq`` goes up by one in every transaction that changes people or
-    templates (:meth:`kiosk.store.Store._log_changes`).
+    templates (:func:`kiosk.store.changes.log_changes`).
 
     Every such transaction updates this one row as its last statement, so on PostgreSQL they commit in
     ``seq`` order (the row lock queues them): a kiosk that has seen ``seq`` N has seen every change up to N.
@@ -218,11 +218,12 @@ class ChangeLog(Base):
 class OutboxMessage(Base):
     """One event to deliver to one output target (webhook, MQTT, relay): the transactional outbox.
 
-    Written in the same transaction as the attendance event it announces (``Store.decide_and_record``),
-    so an event is never recorded without its messages nor announced without being recorded, whatever
-    happens to the process afterwards. ``event_id`` is the same for every target and every attempt: a
-    receiver drops duplicates by it (delivery is at least once). ``id`` orders a target's messages.
-    ``state``: pending, delivered or dead (retries ran out; ``kiosk events retry`` sends again).
+    Written in the same transaction as the attendance event it announces
+    (``store.attendance.decide_and_record``), so an event is never recorded without its messages nor
+    announced without being recorded, whatever happens to the process afterwards. ``event_id`` is the
+    same for every target and every attempt: a receiver drops duplicates by it (delivery is at least
+    once). ``id`` orders a target's messages. ``state``: pending, delivered or dead (retries ran out;
+    ``kiosk events retry`` sends again).
     """
 
     __tablename__ = "outbox"

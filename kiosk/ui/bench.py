@@ -32,7 +32,6 @@ def bench_kiosk(ctx: AppContext, source: str, enroll: list[str], width: int = 12
     from kiosk.camera.loop import Frame
     from kiosk.camera.sources import open_source
     from kiosk.ui.app import create_kiosk, freeze_startup_heap
-    from kiosk.vision.image_io import read_image
 
     home = tempfile.mkdtemp(prefix="kiosk-bench-")
     o = ctx.overrides
@@ -41,16 +40,14 @@ def bench_kiosk(ctx: AppContext, source: str, enroll: list[str], width: int = 12
                       config=ctx.config)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     session = bctx.open_session()
-    pipeline = bctx.pipeline
     names: dict[int, str] = {}
     for png in enroll:
-        face = pipeline.largest_face(read_image(png))
-        if face is None:
-            raise ValueError(f"{png}: no face to enroll")
+        # Through the people service, as the admin panel enrolls: the store and this session's gallery.
+        shots, rejected = bctx.enroller.shots_from_images([png])
+        if not shots:
+            raise ValueError(f"{png}: no face to enroll ({rejected[0].reason if rejected else 'unreadable'})")
         name = Path(png).stem
-        pid = session.store.add_person(name)
-        tid = session.store.add_template(pid, face.embedding, pipeline.model_id, face.quality, png, None)
-        session.gallery.add(tid, pid, face.embedding)
+        pid = bctx.people.enroll(name, shots, allow_duplicate=True, actor="bench").person_id
         names[pid] = name
     frame_source = open_source(source, bctx.config.camera)
     window = create_kiosk(bctx, session, frame_source, fullscreen=False, pace=True, at_end="stop")

@@ -3,7 +3,7 @@ the CSV export for payroll. Voided and reassigned events stay listed here, marke
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt, QTimer
@@ -27,33 +27,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.attendance.export import export_csv
+from kiosk.attendance.ledger import AttendanceLedger, EventInfo
 from kiosk.errors import KioskError
-from kiosk.people import groups
-from kiosk.store import EventInfo, Store
+from kiosk.people import PeopleService
 from kiosk.ui.admin.common import TOUCH_STYLE, set_role
 from kiosk.ui.admin.people import kind_text
-
-
-def local_day_range(day: date) -> tuple[datetime, datetime]:
-    """[local midnight of ``day``, the next local midnight) as aware datetimes."""
-    nxt = day + timedelta(days=1)
-    return (datetime(day.year, day.month, day.day).astimezone(),
-            datetime(nxt.year, nxt.month, nxt.day).astimezone())
 
 
 class TodayPage(QWidget):
     """Today's attendance (local day): time, name, employee number, group, event, kiosk, correction.
 
-    Refreshes itself every 30 s while shown. ``can_export`` / ``can_correct``: what the logged-in account's
+    Refreshes itself every 30 s while shown. ``ledger``: the recorded attendance; ``people``: whom an event
+    can be moved to, and the groups to export. ``can_export`` / ``can_correct``: what the logged-in account's
     role allows (the buttons are hidden otherwise, and :meth:`void_event` / :meth:`reassign_event` refuse).
     """
 
-    def __init__(self, store: Store, actor: str = "admin", parent: QWidget | None = None, can_export: bool = True,
-                 can_correct: bool = True) -> None:
+    def __init__(self, ledger: AttendanceLedger, people: PeopleService, actor: str = "admin",
+                 parent: QWidget | None = None, can_export: bool = True, can_correct: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("AdminPage")
-        self.store = store
+        self.ledger = ledger
+        self.people = people
         self.actor = actor
         self.can_correct = can_correct
         self.events: list[EventInfo] = []
@@ -101,8 +95,7 @@ class TodayPage(QWidget):
     def refresh(self) -> None:
         """Reload today's events (newest first; voided ones listed, marked, and left out of the totals)."""
         today = datetime.now().astimezone().date()
-        lo, hi = local_day_range(today)
-        self.events = list(reversed(self.store.events_between(lo, hi, include_voided=True)))
+        self.events = self.ledger.day(today)
         counted = [e for e in self.events if not e.voided]
         people = len({e.person_id if e.person_id is not None else e.name for e in counted})
         self.title.setText(self.tr("Today, {day}: {n} event(s), {p} person(s)").format(
@@ -144,7 +137,7 @@ class TodayPage(QWidget):
         if not self.can_correct:
             return False
         try:
-            self.store.void_event(event_id, reason, self.actor)
+            self.ledger.void(event_id, reason, self.actor)
         except KioskError as exc:
             self._say(str(exc), error=True)
             return False
@@ -157,7 +150,7 @@ class TodayPage(QWidget):
         if not self.can_correct:
             return False
         try:
-            e = self.store.reassign_event(event_id, person_id, self.actor)
+            e = self.ledger.reassign(event_id, person_id, self.actor)
         except KioskError as exc:
             self._say(str(exc), error=True)
             return False
@@ -183,7 +176,7 @@ class TodayPage(QWidget):
         if e is None or e.voided:
             self._say(self.tr("Tap an event that is not void first."), error=True)
             return
-        people = [p for p in self.store.list_people() if p.id != e.person_id]
+        people = [p for p in self.people.list_people() if p.id != e.person_id]
         labels = [f"{p.name} ({p.external_id})" if p.external_id else p.name for p in people]
         label, ok = QInputDialog.getItem(self, self.tr("Reassign event"),
                                          self.tr("Who really checked in at {time}?").format(
@@ -206,16 +199,16 @@ class TodayPage(QWidget):
 
     def open_export(self) -> None:
         """The export dialog."""
-        ExportDialog(self.store, actor=self.actor, parent=self).exec()
+        ExportDialog(self.ledger, self.people.groups(), actor=self.actor, parent=self).exec()
 
 
 class ExportDialog(QDialog):
-    """CSV export by date range: raw events or a daily summary, optionally one group, to a file."""
+    """CSV export by date range: raw events or a daily summary, optionally one of ``groups``, to a file."""
 
-    def __init__(self, store: Store, actor: str = "admin", default_dir: Path | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ledger: AttendanceLedger, groups: list[str], actor: str = "admin",
+                 default_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.ledger = ledger
         self.actor = actor
         self.rows_written: int | None = None
         self.setModal(True)
@@ -235,7 +228,7 @@ class ExportDialog(QDialog):
         kind.addWidget(self.raw_radio)
         self.group_combo = QComboBox(self)
         self.group_combo.addItem(self.tr("All groups"), None)
-        for g in groups(store):
+        for g in groups:
             self.group_combo.addItem(g, g)
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         folder = default_dir or (Path(docs) if docs and Path(docs).is_dir() else Path.home())
@@ -283,8 +276,8 @@ class ExportDialog(QDialog):
             self._say(self.tr("Choose a file to write."), error=True)
             return False
         try:
-            n = export_csv(self.store, start, end, Path(text).expanduser(), summary=self.summary_radio.isChecked(),
-                           group=self.group_combo.currentData(), actor=self.actor)
+            n = self.ledger.export_csv(start, end, Path(text).expanduser(), summary=self.summary_radio.isChecked(),
+                                       group=self.group_combo.currentData(), actor=self.actor)
         except KioskError as exc:
             self._say(str(exc), error=True)
             return False

@@ -22,14 +22,13 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from kiosk.admin.accounts import Accounts, allows
-from kiosk.admin.retention import apply_retention, retention_days
+from kiosk.admin.accounts import allows
 from kiosk.context import AppContext
 from kiosk.errors import KioskError
 from kiosk.ui.admin.frames import CameraTap
 from kiosk.ui.admin.gesture import AdminGesture
 from kiosk.ui.admin.keypad import PinDialog
-from kiosk.ui.admin.panel import AdminPanel
+from kiosk.ui.admin.panel import AdminPanel, AdminServices
 from kiosk.ui.fullscreen import show_full_screen
 
 log = logging.getLogger(__name__)
@@ -40,7 +39,7 @@ RETENTION_CHECK_MS = 60 * 60 * 1000  # hourly; the cutoff moves once a day, so t
 class AdminController(QObject):
     """Owns the admin flow for one kiosk window.
 
-    ctx: the AppContext (store, enroller, threshold, config); window: the kiosk window (any QWidget;
+    ctx: the AppContext (its services, threshold, config); window: the kiosk window (any QWidget;
     the KioskWindow's ``close_requested``, ``set_close_allowed``, ``request_close``, ``camera`` and
     ``runner`` are used when present); frames: a frame provider for enrollment instead of the
     window's camera (tests, a second camera); clock: wall-clock seconds for the PIN lockout.
@@ -59,7 +58,8 @@ class AdminController(QObject):
         self.window = window
         self.actor: str | None = None
         self.role: str | None = None
-        self.accounts = Accounts(ctx.store, clock)
+        self.accounts = ctx.accounts(clock)
+        self.privacy = ctx.privacy
         self.pin_dialog: PinDialog | None = None
         self.panel: AdminPanel | None = None
         self._frames = frames
@@ -80,8 +80,8 @@ class AdminController(QObject):
     def apply_retention(self) -> int:
         """Delete attendance past the retention period (the admin's setting, else the config's)."""
         try:
-            days = retention_days(self.ctx.store, self.ctx.config.attendance.retention_days)
-            n = apply_retention(self.ctx.store, days)
+            days = self.privacy.retention_days()
+            n = self.privacy.apply_retention(days)
         except KioskError as exc:  # a locked database must not stop the kiosk; the next hour retries
             log.warning("retention not applied: %s", exc)
             return 0
@@ -131,8 +131,8 @@ class AdminController(QObject):
         self.actor, self.role = account or "?", role
         # The camera is borrowed only for someone who may enroll: a viewer's session keeps checking people in.
         frames = self._frame_provider() if allows(role, "enroll") else None
-        panel = AdminPanel(ctx.store, ctx.people, self.accounts, frames, ctx.threshold,
-                           ctx.config.attendance.retention_days, self.actor, role=role or "", parent=self.window)
+        services = AdminServices(ctx.people, self.accounts, self.privacy, ctx.attendance_ledger, ctx.dead_letters)
+        panel = AdminPanel(services, frames, ctx.threshold, self.actor, role=role or "", parent=self.window)
         self.panel = panel
         panel.close_kiosk.connect(self.close_kiosk)
         panel.finished.connect(self._panel_finished)
@@ -156,14 +156,14 @@ class AdminController(QObject):
         if self.panel is not None:
             self.panel.deleteLater()
         self.panel = None
-        self.ctx.store.audit(self.actor or "?", "admin_logout", "admin mode closed")
+        self.accounts.logout(self.actor or "?")
         self.actor = self.role = None
         self.panel_closed.emit()
 
     # -- leaving the kiosk --------------------------------------------------------------------------
     def close_kiosk(self) -> None:
         """Close the kiosk window (the panel's "Close kiosk")."""
-        self.ctx.store.audit(self.actor or "?", "kiosk_closed", "kiosk closed from admin mode")
+        self.accounts.closed_kiosk(self.actor or "?")
         self.kiosk_closing.emit()
         allow = getattr(self.window, "set_close_allowed", None)
         if allow is not None:

@@ -14,17 +14,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.store import OutboxItem, Store
+from kiosk.outputs.dead_letters import DeadLetters, OutboxItem
 from kiosk.ui.admin.common import set_role
 
 
 class OutputsPage(QWidget):
     """Counts of pending, delivered and dead messages; the dead letters with their last error; "Send again"."""
 
-    def __init__(self, store: Store, actor: str = "admin", parent: QWidget | None = None) -> None:
+    def __init__(self, dead_letters: DeadLetters, actor: str = "admin", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AdminPage")
-        self.store = store
+        self.dead_letters = dead_letters
         self.actor = actor
         self.dead: list[OutboxItem] = []
         self.title = set_role(QLabel(self), "title")
@@ -54,8 +54,8 @@ class OutputsPage(QWidget):
 
     def refresh(self) -> None:
         """Re-read the counts and the dead letters."""
-        counts = self.store.outbox.counts()
-        self.dead = self.store.outbox.list(state="dead", limit=500)
+        counts = self.dead_letters.counts()
+        self.dead = self.dead_letters.list()
         self.title.setText(self.tr("Outputs: {pending} pending, {delivered} delivered, {dead} not delivered").format(
             pending=counts["pending"], delivered=counts["delivered"], dead=counts["dead"]))
         self.note.setText(self.tr("Messages below ran out of retries. Fix the receiver, then send them again.")
@@ -70,7 +70,6 @@ class OutputsPage(QWidget):
 
     def retry(self) -> int:
         """Dead letters back to pending (the running kiosk's worker sends them within a second)."""
-        n = self.store.outbox.retry()
-        self.store.audit(self.actor, "outbox_retry", f"{n} dead letter(s) queued again")
+        n = self.dead_letters.send_again(self.actor)
         self.refresh()
         return n

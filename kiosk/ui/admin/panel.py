@@ -4,8 +4,9 @@ an enroller sees Add people and People, a viewer Attendance (and export), an adm
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
 from kiosk.admin.accounts import Accounts, allows
 from kiosk.enrollment import IMAGE_EXTENSIONS
 from kiosk.people import PeopleService
-from kiosk.store import Store
 from kiosk.ui.admin.attendance import TodayPage
 from kiosk.ui.admin.common import TOUCH_STYLE, role_text, set_role
 from kiosk.ui.admin.enroll_dialog import EnrollDialog
@@ -34,9 +34,30 @@ from kiosk.ui.admin.people import PeoplePage
 from kiosk.ui.admin.photos import ImportFolderDialog, PhotoEnrollDialog
 from kiosk.ui.admin.privacy import PrivacyPage
 
+if TYPE_CHECKING:
+    from kiosk.admin.privacy import PrivacySettings
+    from kiosk.attendance.ledger import AttendanceLedger
+    from kiosk.outputs.dead_letters import DeadLetters
+
 # The panel closes itself after this long without a touch, so a forgotten admin session does not stay open.
 IDLE_TIMEOUT_MS = 5 * 60 * 1000
 _INPUT_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin, QEvent.Type.Wheel)
+
+
+@dataclass(frozen=True, slots=True)
+class AdminServices:
+    """What the admin screens work through (the composition root's services; never the store itself).
+
+    people: every people read and change; accounts: logins, PINs, unlock; privacy: retention, the
+    presentation-attack check and the audit log; attendance: review, corrections and export; dead_letters:
+    the outputs' messages that ran out of retries.
+    """
+
+    people: PeopleService
+    accounts: Accounts
+    privacy: PrivacySettings
+    attendance: AttendanceLedger
+    dead_letters: DeadLetters
 
 
 class AddPage(QWidget):
@@ -62,11 +83,10 @@ class AddPage(QWidget):
 class AdminPanel(QDialog):
     """The admin screens behind the PIN.
 
-    store: for the attendance and privacy pages; people: the people service (every people read and
-    change goes through it); frames: the enrollment camera's frame provider (None: no camera, camera
-    enrollment disabled);
-    threshold: the match threshold; default_retention: the config's retention days; the panel (and
-    any dialog open in it) closes after ``idle_timeout_ms`` without a touch or key.
+    services: what the pages read and change (see :class:`AdminServices`); frames: the enrollment camera's
+    frame provider (None: no camera, camera enrollment disabled);
+    threshold: the match threshold; the panel (and any dialog open in it) closes after ``idle_timeout_ms``
+    without a touch or key.
     ``close_kiosk`` is emitted by the "Close kiosk" button. ``actor`` is the logged-in account (named in
     every audit entry), ``role`` its role: pages and buttons it may not use are hidden, and the methods behind
     them refuse as well.
@@ -74,13 +94,12 @@ class AdminPanel(QDialog):
 
     close_kiosk = Signal()
 
-    def __init__(self, store: Store, people: PeopleService, accounts: Accounts, frames: Any,
-                 threshold: float, default_retention: int = 0, actor: str = "admin", role: str = "admin",
-                 idle_timeout_ms: int = IDLE_TIMEOUT_MS, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AdminServices, frames: Any, threshold: float, actor: str = "admin",
+                 role: str = "admin", idle_timeout_ms: int = IDLE_TIMEOUT_MS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
-        self.people = people
-        self.accounts = accounts
+        self.services = services
+        self.people = services.people
+        self.accounts = services.accounts
         self.role = role
         self.frames = frames
         self.threshold = threshold
@@ -97,11 +116,11 @@ class AdminPanel(QDialog):
         if frames is None:
             self.add_page.camera_button.setEnabled(False)
             self.add_page.camera_note.setText(self.tr("No camera is connected to this screen."))
-        self.people_page = PeoplePage(people, actor, self)
-        self.today_page = TodayPage(store, actor, self, can_export=allows(role, "export"),
+        self.people_page = PeoplePage(self.people, actor, self)
+        self.today_page = TodayPage(services.attendance, self.people, actor, self, can_export=allows(role, "export"),
                                     can_correct=allows(role, "correct"))
-        self.privacy_page = PrivacyPage(store, default_retention, actor, self, accounts=accounts)
-        self.outputs_page = OutputsPage(store, actor, self)
+        self.privacy_page = PrivacyPage(services.privacy, actor, self, accounts=self.accounts)
+        self.outputs_page = OutputsPage(services.dead_letters, actor, self)
         self.pages = QStackedWidget(self)
         nav = QVBoxLayout()
         nav.addWidget(set_role(QLabel(self.tr("Admin"), self), "title"))

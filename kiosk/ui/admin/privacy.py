@@ -20,31 +20,28 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.admin.accounts import AccountError, Accounts
-from kiosk.admin.liveness import liveness_setting, set_liveness_mode
-from kiosk.admin.retention import apply_retention, retention_days, set_retention_days
-from kiosk.store import AuditEntry, Store
+from kiosk.admin.privacy import AuditEntry, PrivacySettings
 from kiosk.ui.admin.common import role_text, set_role
 
 
 class PrivacyPage(QWidget):
     """Retention period (applied at once and daily), the accounts with Unlock (when ``accounts`` is given), and
     the audit log. Accounts are added and removed on the computer (``kiosk admin add``); each account changes
-    its own PIN from the panel's "Change my PIN…"."""
+    its own PIN from the panel's "Change my PIN…". ``privacy``: the settings shown here and the audit log."""
 
-    def __init__(self, store: Store, default_retention: int = 0, actor: str = "admin",
-                 parent: QWidget | None = None, accounts: Accounts | None = None) -> None:
+    def __init__(self, privacy: PrivacySettings, actor: str = "admin", parent: QWidget | None = None,
+                 accounts: Accounts | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AdminPage")
-        self.store = store
+        self.privacy = privacy
         self.accounts = accounts
-        self.default_retention = default_retention
         self.actor = actor
         self.entries: list[AuditEntry] = []
         self.days = QSpinBox(self)
         self.days.setRange(0, 36500)
         self.days.setSuffix(self.tr(" days"))
         self.days.setSpecialValueText(self.tr("keep forever"))
-        self.days.setValue(retention_days(store, default_retention))
+        self.days.setValue(privacy.retention_days())
         self.days.setMinimumWidth(260)
         self.apply_button = set_role(QPushButton(self.tr("Save and apply"), self), "primary")
         self.apply_button.clicked.connect(self.apply)
@@ -61,7 +58,7 @@ class PrivacyPage(QWidget):
                            ("passive", self.tr("passive: anti-spoofing networks")),
                            ("strict", self.tr("strict: networks and head motion"))):
             self.liveness.addItem(text, mode)
-        self.liveness.setCurrentIndex(max(0, self.liveness.findData(liveness_setting(store))))
+        self.liveness.setCurrentIndex(max(0, self.liveness.findData(privacy.liveness_mode())))
         self.liveness_button = QPushButton(self.tr("Save"), self)
         self.liveness_button.clicked.connect(self.save_liveness)
         self.liveness_message = QLabel(self)
@@ -138,8 +135,8 @@ class PrivacyPage(QWidget):
     def apply(self) -> int:
         """Store the retention period and purge what is older now; returns how many events went."""
         days = self.days.value()
-        set_retention_days(self.store, days, actor=self.actor)
-        n = apply_retention(self.store, days)
+        self.privacy.set_retention_days(days, actor=self.actor)
+        n = self.privacy.apply_retention(days)
         if days:
             self.retention_message.setText(
                 self.tr("Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).")
@@ -152,14 +149,14 @@ class PrivacyPage(QWidget):
     def save_liveness(self) -> str:
         """Store the chosen presentation-attack check (audited); the kiosks follow within seconds."""
         mode = str(self.liveness.currentData() or "")
-        set_liveness_mode(self.store, mode, actor=self.actor)
+        self.privacy.set_liveness_mode(mode, actor=self.actor)
         self.liveness_message.setText(self.tr("Saved: every kiosk on this database uses it within a few seconds."))
         self.refresh_audit()
         return mode
 
     def refresh_audit(self) -> None:
         """Reload the latest 500 audit entries."""
-        self.entries = self.store.audit_log(limit=500)
+        self.entries = self.privacy.audit_log(limit=500)
         self.table.setRowCount(len(self.entries))
         for r, e in enumerate(self.entries):
             ts = e.ts if e.ts.tzinfo else e.ts.replace(tzinfo=UTC)
