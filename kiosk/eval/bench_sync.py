@@ -118,12 +118,16 @@ def bench_sync(url: str | None = None, changes: int = 50, interval_s: float = 0.
     """Run the benchmark (see the module doc) and return its figures."""
     from kiosk.gallery import FeedFollower, Gallery
     from kiosk.store import Store
+    from kiosk.store.crypto import ENV_VAR, KEY_FILE_NAME
 
     work = None
+    key_file = None
     if not url:
+        # A throwaway database gets a throwaway key beside it, never one in the user's data folder.
         work = Path(tempfile.mkdtemp(prefix="kiosk-bench-sync-"))
         url = f"sqlite:///{work / 'kiosk.sqlite3'}"
-    store = Store.open(url)
+        key_file = work / KEY_FILE_NAME
+    store = Store.open(url, key_file=key_file)
     follower: FeedFollower | None = None
     proc: subprocess.Popen[str] | None = None
     try:
@@ -138,6 +142,8 @@ def bench_sync(url: str | None = None, changes: int = 50, interval_s: float = 0.
             time.sleep(0.01)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]),
                                                             os.environ.get("PYTHONPATH", "")])}
+        if key_file is not None and ENV_VAR not in env:  # the writer opens the same throwaway key
+            env[ENV_VAR] = key_file.read_text().strip()
         proc = subprocess.Popen([sys.executable, "-m", "kiosk", "bench", "sync", "--writer", "--database-url", url,
                                  "--changes", str(changes), "--interval-ms", str(interval_s * 1000)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
