@@ -79,7 +79,7 @@ class LivenessConfig:
     mode: str = "off"
     passive_threshold: float = 0.35
     strict_threshold: float = 0.3
-    strict_parallax: float = 0.07
+    strict_parallax: float = 0.036
     strict_window_s: float = 0.9
 
 
@@ -405,7 +405,7 @@ keep_backup = false     # keep the encrypted backup a schema upgrade makes (else
 mode = "off"            # off | passive (anti-spoofing networks decide) | strict (networks and head motion)
 passive_threshold = 0.35  # passive: least mean P(real) of the networks over a track
 strict_threshold = 0.3    # strict: least mean P(real) of the networks
-strict_parallax = 0.07    # strict: least nose parallax (inter-ocular distances) of a head that turns or nods
+strict_parallax = 0.036   # strict: least relief, nose x face-texture parallax (inter-ocular distances), of a live head
 strict_window_s = 0.9     # strict: a track not shown live by then is judged an attack
 
 [logging]

@@ -216,7 +216,7 @@ class FrameRecognizer:
         tracks = self.tracker.update(detections, tick, video_time_s)
         live = self.liveness.active() if self.liveness is not None else None
         if live is not None:
-            self._observe_keypoints(tracks, video_time_s)
+            self._observe_keypoints(tracks, frame, video_time_s, texture=live.mode == "strict")
         due = [t for t in tracks
                if t.detection is not None and t.size_px >= s.min_face_px and self._due(t, tick)]
         # Largest faces first: the person at the kiosk, not the crowd behind them.
@@ -278,13 +278,22 @@ class FrameRecognizer:
                            (time.perf_counter() - t0) * 1000.0, len(due), tuple(spoofs))
 
     # -- liveness (kiosk.attendance.liveness) ---------------------------------------------------------
-    def _observe_keypoints(self, tracks: list[Track], video_time_s: float) -> None:
-        """Every frame: the keypoints of each face large enough to be recognised (the motion cue)."""
+    def _observe_keypoints(self, tracks: list[Track], frame: np.ndarray, video_time_s: float,
+                           texture: bool) -> None:
+        """Every frame: the keypoints of each face large enough to be recognised (the motion cue), and in strict
+        mode its aligned texture crop while its verdict is pending (a 128x128 warp; the texture is compared
+        with an earlier crop at most every 0.1 s, a few milliseconds on this worker, never on the UI thread)."""
+        from kiosk.vision.planarity import texture_crop, usable
+
         gate = self.liveness
         assert gate is not None
         for t in tracks:
-            if t.detection is not None and t.size_px >= self.settings.min_face_px:
-                gate.evidence(t.id, video_time_s).add_detection(t.detection)
+            det = t.detection
+            if det is not None and t.size_px >= self.settings.min_face_px:
+                ev = gate.evidence(t.id, video_time_s)
+                ev.add_detection(det)
+                if texture and ev.verdict.state == "pending" and usable(det.kps, det.width):
+                    ev.add_texture(video_time_s, texture_crop(frame, det.kps))
         gate.forget_except({t.id for t in tracks})
 
     def _observe_score(self, t: Track, frame: np.ndarray, video_time_s: float) -> None:
@@ -330,9 +339,9 @@ class FrameRecognizer:
                 sf = SpoofFace(t.id, frame_index, video_time_s, max(0.0, video_time_s - t.first_time), verdict,
                                box, d.person_id if d.state == "known" else None,
                                d.name if d.state == "known" else None, snapshot(frame, box))
-                log.warning("track %d: presentation attack (%s; networks %s, parallax %.3f)%s", t.id,
+                log.warning("track %d: presentation attack (%s; networks %s, parallax %.3f, texture %.3f)%s", t.id,
                             verdict.reason, "-" if verdict.score is None else f"{verdict.score:.2f}",
-                            verdict.parallax, f", claimed {sf.name}" if sf.name else "")
+                            verdict.parallax, verdict.texture, f", claimed {sf.name}" if sf.name else "")
                 if self.on_spoof is not None:
                     try:
                         self.on_spoof(sf)

@@ -103,7 +103,8 @@ class SpoofLog:
         claimed = f"claimed {sf.name} (person {sf.person_id})" if sf.person_id is not None else "unknown face"
         score = "none" if v.score is None else f"{v.score:.2f}"
         detail = (f"presentation attack on track {sf.track_id}: {claimed}; {v.reason}; networks {score}, "
-                  f"parallax {v.parallax:.3f}; snapshot {path.relative_to(self.folder.parent) if path else 'none'}")
+                  f"parallax {v.parallax:.3f}, texture {v.texture:.3f}; "
+                  f"snapshot {path.relative_to(self.folder.parent) if path else 'none'}")
         self.audit.record(f"kiosk:{self.kiosk_id}", "spoof", detail)
         if time.monotonic() - self._pruned_at >= PRUNE_EVERY_S:
             try:

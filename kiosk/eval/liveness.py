@@ -5,8 +5,13 @@ video (and the same under camera nuisances); attacks are LFW photos shown as pri
 screens, moved by hand-like motion in real background frames. Each presentation is judged exactly
 as the kiosk judges a track (kiosk.vision.liveness.TrackEvidence with the config's thresholds):
 keypoints from the real detector on every frame with a face of at least ``min_face_px``, the
-networks on every ``embed_every``-th frame (the kiosk's embedding schedule), a verdict after each
-frame, and a final one at the end of the window.
+face's aligned texture crop of every such frame (strict's texture cue), the networks on every
+``embed_every``-th frame (the kiosk's embedding schedule), a verdict after each frame, and a final
+one at the end of the window.
+
+Each presentation also carries ``split``: "dev" or "test" for a bona fide window that lies wholly in the
+first or the second half of its video (None for one across the middle), so thresholds can be chosen on
+one half (with another seed's LFW people) and reported on the other (``held_out`` in the JSON).
 
 APCER: share of attacks judged live (ISO/IEC 30107-3; per attack kind in ``by_kind``); BPCER: share of
 bona fide presentations not judged live (one never decided counts as not live).
@@ -45,11 +50,13 @@ ScoreFn = Callable[[np.ndarray, Box], "float | None"]
 
 @dataclass(frozen=True, slots=True)
 class Observation:
-    """One frame of a presentation's track: video time, the detection, the networks' score (if embedded)."""
+    """One frame of a presentation's track: video time, the detection, the networks' score (if embedded) and
+    the face's texture crop (kiosk.vision.planarity.texture_crop; None for a profile view)."""
 
     t: float
     detection: Detection
     score: float | None
+    crop: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +72,8 @@ class Judged:
     parallax: float
     frames: int
     strict_after_s: float = 0.0  # video time from the first frame to the strict verdict
+    relief: float = 0.0  # strict's motion figure over the whole presentation
+    split: str | None = None  # bona fide: "dev" / "test" half of its video (None: across the middle)
 
 
 def _iou(a: Box, b: Box) -> float:
@@ -86,6 +95,8 @@ def judge(obs: Sequence[Observation], settings: LivenessSettings, nets: bool) ->
             ev.add_detection(o.detection)
             if verdict.state == "pending":
                 ev.add_score(o.score)
+                if mode == "strict":
+                    ev.add_texture(o.t, o.crop)
             verdict = ev.judge(s, o.t, nets)
         if verdict.state == "pending":
             verdict = ev.judge(s, obs[-1].t, nets, final=True)
@@ -93,12 +104,23 @@ def judge(obs: Sequence[Observation], settings: LivenessSettings, nets: bool) ->
     return tuple(out)
 
 
-def _summary(obs: Sequence[Observation]) -> tuple[float | None, float]:
-    from kiosk.vision.planarity import parallax
+def _summary(obs: Sequence[Observation]) -> tuple[float | None, float, float]:
+    """The networks' mean, the nose parallax and strict's relief over the whole presentation (for the plot)."""
+    from kiosk.vision.planarity import parallax, relief
 
     scores = [o.score for o in obs if o.score is not None]
     kps = [o.detection.kps for o in obs]
-    return (float(np.mean(scores)) if scores else None), (parallax(kps) if len(kps) >= 2 else 0.0)
+    par = parallax(kps) if len(kps) >= 2 else 0.0
+    ev = TrackEvidence(obs[0].t)
+    for o in obs:
+        ev.add_texture(o.t, o.crop)
+    return (float(np.mean(scores)) if scores else None), par, relief(par, ev.texture())
+
+
+def _crop(frame: np.ndarray, det: Detection) -> np.ndarray | None:
+    from kiosk.vision.planarity import texture_crop, usable
+
+    return texture_crop(frame, det.kps) if usable(det.kps, det.width) else None
 
 
 def video_tracks(frames: Sequence[np.ndarray], pipeline: FacePipeline, score: ScoreFn, min_face_px: float,
@@ -135,7 +157,7 @@ def video_tracks(frames: Sequence[np.ndarray], pipeline: FacePipeline, score: Sc
             if d is not None and min(d.width, d.height) >= min_face_px:
                 s = score(frame, d.box) if tr["n"] % embed_every == 0 else None
                 tr["n"] += 1
-                tr["obs"].append(Observation(t, d, s))
+                tr["obs"].append(Observation(t, d, s, _crop(frame, d)))
             if tr["missed"] > max_missed:
                 done.append(tr["obs"])
             else:
@@ -173,7 +195,7 @@ def attack_observations(p: Presentation, pipeline: FacePipeline, score: ScoreFn,
             continue
         s = score(frame, best.box) if n % embed_every == 0 else None
         n += 1
-        obs.append(Observation(i / p.fps, best, s))
+        obs.append(Observation(i / p.fps, best, s, _crop(frame, best)))
     return obs
 
 
@@ -193,6 +215,14 @@ class LivenessEvalResult:
     judged: tuple[Judged, ...]
     nets: tuple[str, ...]
     videos: tuple[str, ...]
+
+    def _held_out(self) -> dict[str, Any]:
+        items = [j for j in self.judged if j.label == "attack" or j.split == "test"]
+        pa, pb = _rates(items, "passive")
+        sa, sb = _rates(items, "strict")
+        return {"bona_fide": sum(j.label == "bona_fide" for j in items),
+                "passive": {"apcer": round(pa, 4), "bpcer": round(pb, 4)},
+                "strict": {"apcer": round(sa, 4), "bpcer": round(sb, 4)}}
 
     def to_json(self) -> dict[str, Any]:
         """The JSON document: counts, per-mode APCER/BPCER/threshold, and the breakdown."""
@@ -225,6 +255,9 @@ class LivenessEvalResult:
                        "parallax_threshold": s.strict_parallax, "window_s": s.strict_window_s,
                        "bona_fide_decided_s_median": round(statistics.median(live_bona), 3) if live_bona else None,
                        "bona_fide_decided_s_max": round(max(live_bona), 3) if live_bona else None},
+            # The bona fide windows of the second half of each video only (thresholds are chosen on the first
+            # half and on another seed's LFW people), with this draw's attacks.
+            "held_out": self._held_out(),
             "by_kind": by_kind,
             "spoof_reasons": reasons,
             "networks": list(self.nets),
@@ -246,6 +279,7 @@ def evaluate(pipeline: FacePipeline, score: ScoreFn, nets: tuple[str, ...], lfw_
         frames = read_video(v)
         if not backgrounds:
             backgrounds = frames
+        half_t = len(frames) / 2.0 / FPS
         for vi, variant in enumerate(BONA_FIDE_VARIANTS):
             shown = bona_fide_variant(frames, variant, seed * 31 + vi)
             tracks = video_tracks(list(wrap(shown, len(shown), f"{v.name} {variant}")), pipeline, score,
@@ -253,8 +287,10 @@ def evaluate(pipeline: FacePipeline, score: ScoreFn, nets: tuple[str, ...], lfw_
             for track in tracks:
                 for w in windows(track, window_s, stride_s):
                     p, s_ = judge(w, settings, bool(nets))
-                    mean, par = _summary(w)
-                    judged.append(Judged("bona_fide", variant, v.name, p, s_, mean, par, len(w), s_.at - w[0].t))
+                    mean, par, rel = _summary(w)
+                    split = "dev" if w[-1].t < half_t else ("test" if w[0].t >= half_t else None)
+                    judged.append(Judged("bona_fide", variant, v.name, p, s_, mean, par, len(w), s_.at - w[0].t,
+                                         rel, split))
     people = lfw_attack_images(lfw_root, attacks, seed)
     plan = list(attack_plan(people, seed=seed))
     for path, medium, s, still in wrap(plan, len(plan), "attacks"):
@@ -270,8 +306,8 @@ def evaluate(pipeline: FacePipeline, score: ScoreFn, nets: tuple[str, ...], lfw_
         if len(obs) < 2:
             continue  # the detector never found the face: nothing for liveness to judge (no check-in either)
         p, s_ = judge(obs, settings, bool(nets))
-        mean, par = _summary(obs)
-        judged.append(Judged("attack", pres.kind, path.name, p, s_, mean, par, len(obs), s_.at - obs[0].t))
+        mean, par, rel = _summary(obs)
+        judged.append(Judged("attack", pres.kind, path.name, p, s_, mean, par, len(obs), s_.at - obs[0].t, rel))
     return LivenessEvalResult(settings, tuple(judged), nets, tuple(str(v) for v in videos))
 
 
@@ -285,7 +321,7 @@ def plot(result: LivenessEvalResult, path: Path) -> None:
     panels = [
         ("networks: mean P(real) over the window", [j.net_mean for j in result.judged], (0.0, 1.0),
          [(s.passive_threshold, "passive"), (s.strict_threshold, "strict")]),
-        ("motion cue: nose parallax (IOD)", [j.parallax for j in result.judged], (0.0, 0.5),
+        ("motion cue: relief, nose x texture parallax (IOD)", [j.relief for j in result.judged], (0.0, 0.15),
          [(s.strict_parallax, "strict")]),
     ]
     labels = [j.label for j in result.judged]
