@@ -230,8 +230,8 @@ def test_the_preview_draws_each_box_on_the_frame_it_was_found_on(qtbot, tmp_path
     # box drawn over a newer picture than it was found on is caught below. Frames arrive at 30 fps.
     from PySide6.QtCore import QEvent, QTimer
 
-    from kiosk.attendance.tracker import iou_matrix
     from kiosk.ui.admin.enroll_dialog import EnrollDialog
+    from kiosk.vision.boxes import iou_matrix
 
     # Lin's close-up twice over: however slowly a loaded machine analyses, the shots get taken and frames
     # keep coming after the last one (the assertions at the end need both).

@@ -14,7 +14,7 @@ from conftest import LFW_ROOT, MODELS
 from kiosk_helpers import enroll, make_context
 
 from kiosk.cli.main import main
-from kiosk.eval.liveness_set import lfw_attack_images, read_video, render_attack
+from kiosk.eval.liveness_set import FPS, lfw_attack_images, read_video, render_attack
 from kiosk.vision.antispoof import AntiSpoofEnsemble, scaled_crop_box
 from kiosk.vision.liveness import LivenessSettings, TrackEvidence
 from kiosk.vision.planarity import parallax, relief, texture_crop, texture_parallax, usable
@@ -394,3 +394,15 @@ def test_eval_liveness_json_contract(tmp_path, video_dir, capsys) -> None:
         assert 0.0 <= doc[mode]["apcer"] <= 1.0 and 0.0 <= doc[mode]["bpcer"] <= 1.0
     assert doc["networks"] == []  # no network files in the test's model folder: the motion cue alone
     assert plot.is_file() and cv2.imread(str(plot)) is not None
+
+
+def test_the_eval_ends_a_presentation_at_the_clips_cut(pipeline, clip) -> None:
+    # Frames 70-95: a crowd, then (frame 82) only his close-up, landing on the box of a background face.
+    # No face track may run across the cut: a "presentation" of two people would judge neither.
+    from kiosk.eval.liveness import video_tracks
+
+    cut = 12 / FPS  # frame 82, counted from frame 70
+    tracks = video_tracks(clip[70:96], pipeline, lambda f, b: None, min_face_px=40, embed_every=2)
+    after = [t for t in tracks if t[-1].t >= cut]
+    assert after and sum(len(t) for t in after) >= 12  # his close-up is followed
+    assert [round(t[0].t * FPS) for t in after] == [12] * len(after)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kiosk.attendance.tracker import IoUTracker, iou_matrix
+from kiosk.attendance.tracker import IoUTracker
+from kiosk.vision.boxes import iou_matrix
 from kiosk.vision.types import Detection
 
 

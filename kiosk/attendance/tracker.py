@@ -14,34 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kiosk.attendance.vote import IdentityVote
+from kiosk.vision.boxes import JUMP_SHIFT, JUMP_STEP, Box, iou_matrix, jumped
 from kiosk.vision.types import Detection
-
-Box = tuple[float, float, float, float]
-
-
-def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Intersection over union of every box in ``a`` (n, 4) with every box in ``b`` (m, 4)."""
-    if len(a) == 0 or len(b) == 0:
-        return np.zeros((len(a), len(b)), np.float32)
-    x1 = np.maximum(a[:, None, 0], b[None, :, 0])
-    y1 = np.maximum(a[:, None, 1], b[None, :, 1])
-    x2 = np.minimum(a[:, None, 2], b[None, :, 2])
-    y2 = np.minimum(a[:, None, 3], b[None, :, 3])
-    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
-    area_a = np.clip(a[:, 2] - a[:, 0], 0, None) * np.clip(a[:, 3] - a[:, 1], 0, None)
-    area_b = np.clip(b[:, 2] - b[:, 0], 0, None) * np.clip(b[:, 3] - b[:, 1], 0, None)
-    union = area_a[:, None] + area_b[None, :] - inter
-    return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0).astype(np.float32)
-
-
-def box_jump(old: Box, new: Box) -> tuple[float, float]:
-    """(size step, shift): how many times larger the bigger box is than the smaller (by the geometric
-    mean of the sides), and how far the centre moved in units of that mean side."""
-    side_o = max((old[2] - old[0]) * (old[3] - old[1]), 1e-6) ** 0.5
-    side_n = max((new[2] - new[0]) * (new[3] - new[1]), 1e-6) ** 0.5
-    dx = (new[0] + new[2] - old[0] - old[2]) / 2
-    dy = (new[1] + new[3] - old[1] - old[3]) / 2
-    return max(side_o, side_n) / min(side_o, side_n), (dx * dx + dy * dy) ** 0.5 / ((side_o * side_n) ** 0.5)
 
 
 @dataclass(slots=True, eq=False)
@@ -63,7 +37,7 @@ class Track:
     hits: int = 1
     last_embed_tick: int = -(10**9)
     last_embed_time: float = 0.0
-    # When the box last jumped (see box_jump): the face on the track may have changed there.
+    # When the box last jumped (kiosk.vision.boxes.jumped): the face on the track may have changed there.
     jump_tick: int = -(10**9)
     jump_time: float = 0.0
     embeds: int = 0
@@ -113,7 +87,7 @@ class IoUTracker:
 
     def __init__(self, iou_threshold: float = 0.3, max_missed: int = 5, votes: int = 2,
                  window: int | None = None, unknown_after: int | None = None,
-                 jump_step: float = 1.2, jump_shift: float = 0.3) -> None:
+                 jump_step: float = JUMP_STEP, jump_shift: float = JUMP_SHIFT) -> None:
         self.iou_threshold = iou_threshold
         self.jump_step = jump_step
         self.jump_shift = jump_shift
@@ -145,11 +119,7 @@ class IoUTracker:
                 matched_d.add(di)
                 t = tracks[ti]
                 box: Box = tuple(float(v) for v in detections[di].box)  # type: ignore[assignment]
-                frames = max(1, tick - t.last_tick)
-                step, shift = box_jump(t.box, box)
-                # A face at the kiosk changes little between frames; 84 px where a 59 px face was a
-                # frame ago (the clip's cut) is a new face on the old track.
-                if step > self.jump_step ** frames or shift > self.jump_shift * frames:
+                if jumped(t.box, box, max(1, tick - t.last_tick), self.jump_step, self.jump_shift):
                     t.jump_tick = tick
                     t.jump_time = video_time
                 t.detection = detections[di]

@@ -40,6 +40,7 @@ from kiosk.eval.liveness_set import (
     read_video,
     render_attack,
 )
+from kiosk.vision.boxes import jumped
 from kiosk.vision.liveness import LivenessSettings, LivenessVerdict, TrackEvidence
 from kiosk.vision.pipeline import FacePipeline
 from kiosk.vision.types import Detection
@@ -126,7 +127,9 @@ def _crop(frame: np.ndarray, det: Detection) -> np.ndarray | None:
 def video_tracks(frames: Sequence[np.ndarray], pipeline: FacePipeline, score: ScoreFn, min_face_px: float,
                  embed_every: int, iou_threshold: float = 0.3, max_missed: int = 5) -> list[list[Observation]]:
     """Every face track of a video (greedy IoU, as the kiosk's tracker), frames with a face of at least
-    ``min_face_px``; the networks scored on every ``embed_every``-th frame of each track."""
+    ``min_face_px``; the networks scored on every ``embed_every``-th frame of each track. A box that
+    jumps (kiosk.vision.boxes.jumped: the video cut to another face on that spot) ends its track and
+    starts a new one, so no presentation spans two people."""
     live: list[dict[str, Any]] = []
     done: list[list[Observation]] = []
     for i, frame in enumerate(frames):
@@ -143,6 +146,9 @@ def video_tracks(frames: Sequence[np.ndarray], pipeline: FacePipeline, score: Sc
                 continue
             used_t.add(k)
             used_d.add(j)
+            if jumped(live[k]["box"], dets[j].box, live[k]["missed"] + 1):
+                done.append(live[k]["obs"])
+                live[k].update(obs=[], n=0)
             live[k].update(box=dets[j].box, det=dets[j], missed=0)
         for k, tr in enumerate(live):
             if k not in used_t:
