@@ -150,11 +150,7 @@ class AttendanceRepository:
         if not reason:
             raise StoreError("a reason is required to void an event")
         with self._db.tx() as s:
-            e = s.get(AttendanceEvent, event_id)
-            if e is None:
-                raise StoreError(f"no attendance event with id {event_id}")
-            if e.voided_at is not None:
-                raise StoreError(f"event {event_id} is already void")
+            e = _live_event(s, event_id, "is already void")
             e.voided_at = utcnow()
             e.void_reason = reason[:1000]
             e.corrected_by = actor
@@ -167,11 +163,7 @@ class AttendanceRepository:
         """Move an event to the right person (name, number and group copied from them); the first person the
         kiosk named is kept in ``original_*``. Audited with the account."""
         with self._db.tx() as s:
-            e = s.get(AttendanceEvent, event_id)
-            if e is None:
-                raise StoreError(f"no attendance event with id {event_id}")
-            if e.voided_at is not None:
-                raise StoreError(f"event {event_id} is void; it cannot be reassigned")
+            e = _live_event(s, event_id, "is void; it cannot be reassigned")
             p = s.get(Person, person_id)
             if p is None:
                 raise StoreError(f"no person with id {person_id}")
@@ -196,3 +188,13 @@ class AttendanceRepository:
             if n:
                 s.add(AuditLog(actor=actor, action="retention", detail=f"{n} event(s) before {cutoff.isoformat()}"))
             return n
+
+
+def _live_event(s: Session, event_id: int, if_void: str) -> AttendanceEvent:
+    """The event to correct, or a StoreError: there is none, or it is void (``if_void`` says what then)."""
+    e = s.get(AttendanceEvent, event_id)
+    if e is None:
+        raise StoreError(f"no attendance event with id {event_id}")
+    if e.voided_at is not None:
+        raise StoreError(f"event {event_id} {if_void}")
+    return e
