@@ -184,13 +184,15 @@ class TemplateIndex:
         if len(keys) > 1 and not np.all(keys[1:] > keys[:-1]):
             raise persist.GalleryFileError("stored keys are not sorted")
         data = index_path.parent / meta.data_file
-        source: str | bytes = (str(persist.verify_data(index_path, meta)) if cipher is None
-                               else persist.read_graph(index_path, meta, cipher))
+        # The file, checked (CRC) or opened (key), in one buffer that usearch *loads* from (copies into its
+        # own memory): a view would be read-only, and the kiosk edits its graph.
+        source = persist.read_graph(index_path, meta, cipher)
         graph = cls.new_graph(params)
         try:
             graph.load(source)  # type: ignore[attr-defined]
         except (RuntimeError, ValueError, OSError) as exc:
             raise persist.GalleryFileError(f"{data}: {exc}") from None
+        del source  # the file's copy (121 MB at 100k x 3) is not needed any more
         if len(graph) != len(keys) or (len(keys) and not bool(np.all(graph.contains(keys)))):  # type: ignore
             raise persist.GalleryFileError(f"{data} does not hold the keys its sidecar lists")
         try:

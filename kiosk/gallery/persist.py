@@ -15,9 +15,14 @@ might otherwise load and then crash on.
 
 Both files hold biometric data (the graph holds every template vector, the sidecar the per-person sums),
 so with the store's data key (``cipher``) both are sealed with AES-GCM (:mod:`kiosk.store.crypto`): the
-graph is serialised to memory, sealed and written; at load it is read, opened and handed to usearch as a
-buffer, so a plain copy never touches the disk. A file that does not open with the key (another key,
-damaged) is a GalleryFileError like any other: the gallery is rebuilt from the database.
+graph is serialised to memory and sealed piece by piece into the file, so a plain copy never touches
+the disk. A file that does not open with the key (another key, damaged, truncated) is a GalleryFileError
+like any other: the gallery is rebuilt from the database.
+
+Loading takes one way for both kinds (:mod:`kiosk.gallery.file_buffers`): each file is read once into a
+buffer, copied and CRC-checked when plain, decrypted and authenticated (the GCM tag, no CRC) when sealed;
+the sidecar's arrays are views of its buffer and usearch loads the graph from its buffer. Sealing thus
+costs AES-GCM instead of copy + CRC-32, which is about the same.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kiosk.gallery import file_buffers
 from kiosk.store.crypto import DataCipher, DecryptError
 
 log = logging.getLogger(__name__)
@@ -117,17 +123,21 @@ def read_sidecar(index_path: Path, cipher: DataCipher | None = None) -> tuple[St
     side = sidecar_path(index_path)
     if not side.is_file():
         raise GalleryFileError(f"{side} does not exist")
-    source: Path | io.BytesIO = side
-    if cipher is not None:
-        try:
-            source = io.BytesIO(cipher.open(side.read_bytes(), _sidecar_ad(index_path)))
-        except (OSError, DecryptError) as exc:
-            raise GalleryFileError(f"{side} does not open with the data key ({exc})") from None
     try:
-        with np.load(source, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
-            arrays = {k: np.asarray(z[k]) for k in z.files if k != "meta"}
-        keys, persons = arrays["keys"].astype(np.int64), arrays["persons"].astype(np.int64)
+        if cipher is None:
+            # No CRC of the whole file: the zip holds one per array, and those are checked.
+            arrays = file_buffers.npz_arrays(file_buffers.read_plain(side, crc=False)[0], check_crc=True)
+        else:
+            try:
+                buf = file_buffers.open_sealed(side, cipher, _sidecar_ad(index_path))
+            except (OSError, DecryptError) as exc:
+                raise GalleryFileError(f"{side} does not open with the data key ({exc})") from None
+            arrays = file_buffers.npz_arrays(buf, check_crc=False)  # the GCM tag covered every byte
+        meta = json.loads(str(arrays.pop("meta")))
+        # Copies: the arrays are views of the whole sidecar's buffer, which must not stay alive with them.
+        keys, persons = np.array(arrays["keys"], np.int64), np.array(arrays["persons"], np.int64)
+    except GalleryFileError:
+        raise
     except (OSError, ValueError, KeyError, EOFError, json.JSONDecodeError) as exc:
         raise GalleryFileError(f"{side} is damaged ({exc})") from None
     except Exception as exc:  # zipfile.BadZipFile and friends
@@ -151,25 +161,29 @@ def read_sidecar(index_path: Path, cipher: DataCipher | None = None) -> tuple[St
     return sm, {**arrays, "keys": keys, "persons": persons}
 
 
-def read_graph(index_path: Path, meta: StoredMeta, cipher: DataCipher) -> bytes:
-    """The sealed graph file named by ``meta``, checked for size and opened; GalleryFileError otherwise.
+def read_graph(index_path: Path, meta: StoredMeta, cipher: DataCipher | None) -> np.ndarray:
+    """The graph file named by ``meta`` in one buffer (uint8) for usearch to load from, checked for size and
+    then for its CRC (plain) or opened with ``cipher`` (sealed); GalleryFileError otherwise.
 
-    No CRC pass here: the GCM tag authenticates every byte (a stronger check than the CRC), and skipping the
-    CRC's read of the whole file pays for the decryption, which keeps startup as fast as with plain files.
+    A sealed file gets no CRC pass: the GCM tag authenticates every byte (a stronger check than the CRC),
+    and the decryption costs about what the CRC does, which keeps startup as fast as with plain files.
     """
     data = index_path.parent / meta.data_file
     if not _data_pattern(index_path).fullmatch(meta.data_file) or meta.data_file.endswith(".tmp"):
         raise GalleryFileError(f"{index_path}: bad data file name {meta.data_file!r}")
     try:
-        sealed = data.read_bytes()
-    except OSError:
+        if cipher is not None:
+            return file_buffers.open_sealed(data, cipher, _graph_ad(meta.data_file), meta.data_size)
+        buf, crc = file_buffers.read_plain(data, meta.data_size)
+    except FileNotFoundError:
         raise GalleryFileError(f"{data} is missing") from None
-    if len(sealed) != meta.data_size:
-        raise GalleryFileError(f"{data} has {len(sealed)} bytes, expected {meta.data_size}")
-    try:
-        return cipher.open(sealed, _graph_ad(meta.data_file))
+    except (OSError, ValueError) as exc:
+        raise GalleryFileError(f"{data} is unreadable ({exc})") from None
     except DecryptError as exc:
         raise GalleryFileError(f"{data} does not open with the data key ({exc})") from None
+    if crc != meta.data_crc:
+        raise GalleryFileError(f"{data} is damaged (checksum mismatch)")
+    return buf
 
 
 def write_graph(graph: object, tmp: Path, final: Path, cipher: DataCipher | None) -> None:
@@ -177,24 +191,9 @@ def write_graph(graph: object, tmp: Path, final: Path, cipher: DataCipher | None
     if cipher is None:
         graph.save(str(tmp))  # type: ignore[attr-defined]
         return
-    plain = graph.save()  # type: ignore[attr-defined]
-    tmp.write_bytes(cipher.seal(bytes(plain), _graph_ad(final.name)))
-
-
-def verify_data(index_path: Path, meta: StoredMeta) -> Path:
-    """The graph file named by ``meta``, checked for size and CRC; GalleryFileError otherwise."""
-    data = index_path.parent / meta.data_file
-    if not _data_pattern(index_path).fullmatch(meta.data_file) or meta.data_file.endswith(".tmp"):
-        raise GalleryFileError(f"{index_path}: bad data file name {meta.data_file!r}")
-    try:
-        size = data.stat().st_size
-    except OSError:
-        raise GalleryFileError(f"{data} is missing") from None
-    if size != meta.data_size:
-        raise GalleryFileError(f"{data} has {size} bytes, expected {meta.data_size}")
-    if _crc32(data) != meta.data_crc:
-        raise GalleryFileError(f"{data} is damaged (checksum mismatch)")
-    return data
+    plain = graph.save()  # type: ignore[attr-defined]  # a bytearray: sealed from where it is
+    with tmp.open("wb") as f:
+        cipher.seal_to(plain, _graph_ad(final.name), f.write)
 
 
 def new_data_path(index_path: Path, previous: str | None) -> Path:
@@ -226,11 +225,13 @@ def commit(index_path: Path, data: Path, meta: StoredMeta, arrays: dict[str, np.
         "data_crc": meta.data_crc,
     }
     np.savez(buf, meta=np.array(json.dumps(doc)), **arrays)
-    payload = bytes(buf.getbuffer()) if cipher is None else cipher.seal(buf.getvalue(), _sidecar_ad(index_path))
     side = sidecar_path(index_path)
     tmp = side.with_name(side.name + ".tmp")
-    with tmp.open("wb") as f:
-        f.write(payload)
+    with tmp.open("wb") as f, buf.getbuffer() as payload:
+        if cipher is None:
+            f.write(payload)
+        else:
+            cipher.seal_to(payload, _sidecar_ad(index_path), f.write)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, side)
