@@ -230,7 +230,9 @@ class AppContext:
             left = self.store.templates.count_by_model()
             for model_id in result.from_models:
                 if model_id not in left:
-                    persist.discard(self._index_path(model_id))
+                    path = self._index_path(model_id)
+                    with persist.files_lock(path):
+                        persist.discard(path)
         if self.reembed_report is not None:
             self.reembed_report(result)
         else:

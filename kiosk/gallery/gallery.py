@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from filelock import Timeout
 
 from kiosk.gallery import persist
 from kiosk.gallery.index import (
@@ -174,14 +175,7 @@ class Gallery:
             seq = self._feed_seq()
             index: TemplateIndex | None = None
             if self.index_path is not None:
-                try:
-                    index = TemplateIndex.load(self.params, self.index_path, self.cipher)
-                except persist.GalleryFileError as exc:
-                    if persist.sidecar_path(self.index_path).exists() or persist.data_glob(self.index_path):
-                        log.warning("gallery index unusable, rebuilding from the database: %s", exc)
-                    else:
-                        log.info("no gallery index yet (%s): building it", exc)
-                    persist.discard(self.index_path)
+                index = self._load_saved(self.index_path)
             # The index is not shared yet: no lock while it is brought up to date.
             if index is not None:
                 changed = self._sync_into(index)
@@ -197,7 +191,7 @@ class Gallery:
                 how = "rebuilt" if self.index_path is not None else "built"
                 if self.index_path is not None:
                     # A rebuild is the slow path; save it right away so the next start is fast.
-                    index.save(self.index_path, self.cipher)
+                    self._save(index, self.index_path)
             matrix = self._with_matrix(index)
             if matrix is not None:
                 index.matrix = matrix
@@ -287,6 +281,40 @@ class Gallery:
 
     # --- persistence --------------------------------------------------------------------------
 
+    def _load_saved(self, index_path: Path) -> TemplateIndex | None:
+        """The saved index, or None (none yet, or unusable: its files are removed and it is rebuilt)."""
+        try:
+            with persist.files_lock(index_path):  # not while another process replaces the files
+                try:
+                    return TemplateIndex.load(self.params, index_path, self.cipher)
+                except persist.GalleryFileError as exc:
+                    if persist.sidecar_path(index_path).exists() or persist.data_glob(index_path):
+                        log.warning("gallery index unusable, rebuilding from the database: %s", exc)
+                    else:
+                        log.info("no gallery index yet (%s): building it", exc)
+                    persist.discard(index_path)
+        except Timeout:
+            log.warning("gallery files busy in another process for %.0f s: building from the database",
+                        persist.LOCK_TIMEOUT_S)
+        return None
+
+    def _save(self, index: TemplateIndex, index_path: Path, under_search_lock: bool = False) -> bool:
+        """Write the index's files in this process's turn; False when another process kept them too
+        long (logged: the database is the truth, the next save or start catches up)."""
+        try:
+            # The file lock first: a search must never wait for another process's turn.
+            with persist.files_lock(index_path):
+                if under_search_lock:  # a search never runs while the graph is written
+                    with self._lock:
+                        index.save(index_path, self.cipher)
+                else:
+                    index.save(index_path, self.cipher)
+        except Timeout:
+            log.warning("gallery files busy in another process for %.0f s: not saved this time",
+                        persist.LOCK_TIMEOUT_S)
+            return False
+        return True
+
     def flush(self) -> bool:
         """Sync with the source and save if anything changed; returns True when files were written.
 
@@ -298,10 +326,7 @@ class Gallery:
             self._sync_into(index, live=True)
             if self.index_path is None or not index.dirty:
                 return False
-            # Under the index lock, as before the split: a search never runs while the graph is written.
-            with self._lock:
-                index.save(self.index_path, self.cipher)
-            return True
+            return self._save(index, self.index_path, under_search_lock=True)
 
     def close(self) -> None:
         """Flush and release the graph. A failed save is logged, not raised: the database is the

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock
 
 from kiosk.gallery import file_buffers
 from kiosk.store.crypto import DataCipher, DecryptError
@@ -45,6 +46,8 @@ from kiosk.store.crypto import DataCipher, DecryptError
 log = logging.getLogger(__name__)
 
 FORMAT = 1
+# Longest wait for another process's turn with the files (a save at 100k people takes about a second).
+LOCK_TIMEOUT_S = 60.0
 _CHUNK = 8 << 20
 
 
@@ -90,6 +93,16 @@ def _fsync_file(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def files_lock(index_path: Path, timeout_s: float = LOCK_TIMEOUT_S) -> FileLock:
+    """The lock every process holds while it reads, replaces or removes the files of ``index_path``.
+
+    Two processes on one data folder (a running kiosk and ``kiosk people delete``) would otherwise
+    write the same generation's temporary files, or one would delete the files the other is reading.
+    It is an OS lock (released if the holder dies); the lock file itself stays and holds nothing.
+    """
+    return FileLock(str(index_path.with_name(index_path.name + ".lock")), timeout=timeout_s)
 
 
 def sidecar_path(index_path: Path) -> Path:
