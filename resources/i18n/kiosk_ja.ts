@@ -46,22 +46,22 @@
 <context>
     <name>AddPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="48" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="69" />
         <source>Enroll with the camera</source>
         <translation>カメラで登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="50" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="71" />
         <source>Enroll one person from photos…</source>
         <translation>写真から1人を登録…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="51" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="72" />
         <source>Import a folder of people…</source>
         <translation>フォルダーから一括登録…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="55" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="76" />
         <source>Add people</source>
         <translation>人を追加</translation>
     </message>
@@ -69,73 +69,73 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="91" />
-        <location filename="../../kiosk/ui/admin/panel.py" line="107" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="110" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="126" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="99" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="118" />
         <source>No camera is connected to this screen.</source>
         <translation>この画面にはカメラが接続されていません。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="112" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="131" />
         <source>{name} ({role})</source>
         <translation>{name}（{role}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="114" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="133" />
         <source>Add people</source>
         <translation>人を追加</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="115" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="134" />
         <source>People</source>
         <translation>登録者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="116" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="135" />
         <source>Attendance</source>
         <translation>出退勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="117" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="136" />
         <source>Privacy</source>
         <translation>プライバシー</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="118" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="137" />
         <source>Outputs</source>
         <translation>出力先</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="128" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="147" />
         <source>Change my PIN…</source>
         <translation>自分の PIN を変更…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="131" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="150" />
         <source>Back to the kiosk</source>
         <translation>受付画面に戻る</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="133" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="152" />
         <source>Close kiosk</source>
         <translation>キオスクを終了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="200" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="219" />
         <source>Photos of one person</source>
         <translation>1人分の写真</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="201" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="220" />
         <source>Images ({patterns})</source>
         <translation>画像 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="212" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="231" />
         <source>Folder with one sub-folder per person</source>
         <translation>1人1サブフォルダーのフォルダー</translation>
     </message>
@@ -345,87 +345,87 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="223" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="216" />
         <source>Export attendance</source>
         <translation>出退勤の書き出し</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="230" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="223" />
         <source>Every event</source>
         <translation>すべての記録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="231" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="224" />
         <source>One line per person per day</source>
         <translation>1人1日1行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="237" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="230" />
         <source>All groups</source>
         <translation>すべてのグループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="243" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="236" />
         <source>Choose…</source>
         <translation>選択…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="249" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="242" />
         <source>From</source>
         <translation>開始日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="250" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="243" />
         <source>To</source>
         <translation>終了日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="251" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="244" />
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="252" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="245" />
         <source>Group</source>
         <translation>グループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="253" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="246" />
         <source>File</source>
         <translation>ファイル</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="256" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="249" />
         <source>Export</source>
         <translation>書き出す</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="258" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="251" />
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="265" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="258" />
         <source>Export attendance as CSV (opens in Excel)</source>
         <translation>出退勤を CSV で書き出す（Excel で開けます）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="272" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="265" />
         <source>Save attendance as</source>
         <translation>出退勤の保存先</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="273" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="266" />
         <source>CSV files (*.csv)</source>
         <translation>CSV ファイル (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="283" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="276" />
         <source>Choose a file to write.</source>
         <translation>書き出すファイルを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="292" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="285" />
         <source>Wrote {n} row(s) to {path}</source>
         <translation>{path} に {n} 行を書き出しました</translation>
     </message>
@@ -940,112 +940,112 @@
 <context>
     <name>PrivacyPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="42" />
         <source> days</source>
         <translation> 日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="46" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="43" />
         <source>keep forever</source>
         <translation>無期限に保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="49" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="46" />
         <source>Save and apply</source>
         <translation>保存して適用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="54" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="51" />
         <source>Keep attendance for</source>
         <translation>出退勤の保存期間</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
         <source>as in the config file</source>
         <translation>設定ファイルのとおり</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
         <source>off</source>
         <translation>オフ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="61" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="58" />
         <source>passive: anti-spoofing networks</source>
         <translation>パッシブ: なりすまし検知ネットワーク</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="62" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="59" />
         <source>strict: networks and head motion</source>
         <translation>厳格: ネットワークと頭の動き</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="65" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="62" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="70" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
         <source>Photo and screen check</source>
         <translation>写真・画面によるなりすまし検知</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="77" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="74" />
         <source>Unlock</source>
         <translation>ロック解除</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="81" />
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="81" />
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="81" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="81" />
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="90" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="87" />
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="93" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="90" />
         <source>Audit log</source>
         <translation>監査ログ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="97" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="94" />
         <source>Privacy</source>
         <translation>プライバシー</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="119" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="116" />
         <source>Admin accounts: {accounts}. Locked: {n}.</source>
         <translation>管理アカウント: {accounts}。ロック中: {n}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="145" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="142" />
         <source>Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).</source>
         <translation>{days} 日より古い出退勤記録は毎日削除されます。今回の削除: {n} 件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="148" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="145" />
         <source>Attendance is kept forever.</source>
         <translation>出退勤記録は無期限に保存されます。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="156" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="153" />
         <source>Saved: every kiosk on this database uses it within a few seconds.</source>
         <translation>保存しました。このデータベースのすべての端末で数秒以内に有効になります。</translation>
     </message>
@@ -1134,108 +1134,108 @@
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="62" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="56" />
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="62" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="56" />
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="62" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="56" />
         <source>Employee no.</source>
         <translation>社員番号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="63" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
         <source>Group</source>
         <translation>グループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="63" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
         <source>Event</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="63" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
         <source>Kiosk</source>
         <translation>端末</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="64" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="58" />
         <source>Correction</source>
         <translation>訂正</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="73" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="67" />
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="75" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="69" />
         <source>Export CSV…</source>
         <translation>CSV 書き出し…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="78" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="72" />
         <source>Void…</source>
         <translation>無効にする…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="80" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="74" />
         <source>Reassign…</source>
         <translation>付け替え…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="108" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="101" />
         <source>Today, {day}: {n} event(s), {p} person(s)</source>
         <translation>本日 {day}: {n} 件、{p} 人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="126" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="119" />
         <source>void: {reason} ({who})</source>
         <translation>無効: {reason}（{who}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="128" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="121" />
         <source>was {name} ({who})</source>
         <translation>元は {name}（{who}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="151" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="144" />
         <source>Event voided.</source>
         <translation>記録を無効にしました。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="164" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="157" />
         <source>Event moved to {name}.</source>
         <translation>記録を {name} さんに付け替えました。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="172" />
-        <location filename="../../kiosk/ui/admin/attendance.py" line="184" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="165" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="177" />
         <source>Tap an event that is not void first.</source>
         <translation>先に無効でない記録をタップしてください。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="174" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="167" />
         <source>Void event</source>
         <translation>記録を無効にする</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="175" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="168" />
         <source>Why is the check-in of {name} at {time} wrong?</source>
         <translation>{time} の {name} さんのチェックインはなぜ誤りですか？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="188" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="181" />
         <source>Reassign event</source>
         <translation>記録の付け替え</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="189" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="182" />
         <source>Who really checked in at {time}?</source>
         <translation>{time} に実際にチェックインしたのは誰ですか？</translation>
     </message>

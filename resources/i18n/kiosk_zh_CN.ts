@@ -46,22 +46,22 @@
 <context>
     <name>AddPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="48" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="69" />
         <source>Enroll with the camera</source>
         <translation>用摄像头登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="50" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="71" />
         <source>Enroll one person from photos…</source>
         <translation>从照片登记一人…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="51" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="72" />
         <source>Import a folder of people…</source>
         <translation>从文件夹批量导入…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="55" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="76" />
         <source>Add people</source>
         <translation>添加人员</translation>
     </message>
@@ -69,73 +69,73 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="91" />
-        <location filename="../../kiosk/ui/admin/panel.py" line="107" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="110" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="126" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="99" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="118" />
         <source>No camera is connected to this screen.</source>
         <translation>此屏幕未连接摄像头。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="112" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="131" />
         <source>{name} ({role})</source>
         <translation>{name}（{role}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="114" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="133" />
         <source>Add people</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="115" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="134" />
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="116" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="135" />
         <source>Attendance</source>
         <translation>考勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="117" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="136" />
         <source>Privacy</source>
         <translation>隐私</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="118" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="137" />
         <source>Outputs</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="128" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="147" />
         <source>Change my PIN…</source>
         <translation>更改我的 PIN…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="131" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="150" />
         <source>Back to the kiosk</source>
         <translation>返回签到屏幕</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="133" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="152" />
         <source>Close kiosk</source>
         <translation>关闭签到机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="200" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="219" />
         <source>Photos of one person</source>
         <translation>同一人的照片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="201" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="220" />
         <source>Images ({patterns})</source>
         <translation>图片 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="212" />
+        <location filename="../../kiosk/ui/admin/panel.py" line="231" />
         <source>Folder with one sub-folder per person</source>
         <translation>每人一个子文件夹的文件夹</translation>
     </message>
@@ -345,87 +345,87 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="223" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="216" />
         <source>Export attendance</source>
         <translation>导出考勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="230" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="223" />
         <source>Every event</source>
         <translation>所有记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="231" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="224" />
         <source>One line per person per day</source>
         <translation>每人每天一行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="237" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="230" />
         <source>All groups</source>
         <translation>所有组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="243" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="236" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="249" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="242" />
         <source>From</source>
         <translation>开始日期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="250" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="243" />
         <source>To</source>
         <translation>结束日期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="251" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="244" />
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="252" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="245" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="253" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="246" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="256" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="249" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="258" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="251" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="265" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="258" />
         <source>Export attendance as CSV (opens in Excel)</source>
         <translation>将考勤导出为 CSV（可用 Excel 打开）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="272" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="265" />
         <source>Save attendance as</source>
         <translation>考勤保存为</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="273" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="266" />
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="283" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="276" />
         <source>Choose a file to write.</source>
         <translation>请选择要写入的文件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="292" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="285" />
         <source>Wrote {n} row(s) to {path}</source>
         <translation>已将 {n} 行写入 {path}</translation>
     </message>
@@ -940,112 +940,112 @@
 <context>
     <name>PrivacyPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="45" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="42" />
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="46" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="43" />
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="49" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="46" />
         <source>Save and apply</source>
         <translation>保存并应用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="54" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="51" />
         <source>Keep attendance for</source>
         <translation>考勤保留期限</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
         <source>as in the config file</source>
         <translation>按配置文件</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="60" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="57" />
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="61" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="58" />
         <source>passive: anti-spoofing networks</source>
         <translation>被动：防伪神经网络</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="62" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="59" />
         <source>strict: networks and head motion</source>
         <translation>严格：神经网络和头部动作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="65" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="62" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="70" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="67" />
         <source>Photo and screen check</source>
         <translation>照片和屏幕防伪检测</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="77" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="74" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="81" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="81" />
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="81" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="84" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="81" />
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="90" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="87" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="93" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="90" />
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="97" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="94" />
         <source>Privacy</source>
         <translation>隐私</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="119" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="116" />
         <source>Admin accounts: {accounts}. Locked: {n}.</source>
         <translation>管理账户：{accounts}。已锁定：{n}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="145" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="142" />
         <source>Attendance older than {days} days is deleted every day. Deleted now: {n} event(s).</source>
         <translation>超过 {days} 天的考勤记录每天删除。本次删除：{n} 条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="148" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="145" />
         <source>Attendance is kept forever.</source>
         <translation>考勤记录将永久保留。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/privacy.py" line="156" />
+        <location filename="../../kiosk/ui/admin/privacy.py" line="153" />
         <source>Saved: every kiosk on this database uses it within a few seconds.</source>
         <translation>已保存：使用此数据库的所有终端将在几秒内生效。</translation>
     </message>
@@ -1134,108 +1134,108 @@
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="62" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="56" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="62" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="56" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="62" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="56" />
         <source>Employee no.</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="63" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="63" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
         <source>Event</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="63" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="57" />
         <source>Kiosk</source>
         <translation>签到机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="64" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="58" />
         <source>Correction</source>
         <translation>更正</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="73" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="67" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="75" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="69" />
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="78" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="72" />
         <source>Void…</source>
         <translation>作废…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="80" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="74" />
         <source>Reassign…</source>
         <translation>改为他人…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="108" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="101" />
         <source>Today, {day}: {n} event(s), {p} person(s)</source>
         <translation>今天 {day}：{n} 条记录，{p} 人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="126" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="119" />
         <source>void: {reason} ({who})</source>
         <translation>已作废: {reason}（{who}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="128" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="121" />
         <source>was {name} ({who})</source>
         <translation>原为 {name}（{who}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="151" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="144" />
         <source>Event voided.</source>
         <translation>记录已作废。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="164" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="157" />
         <source>Event moved to {name}.</source>
         <translation>记录已改为 {name}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="172" />
-        <location filename="../../kiosk/ui/admin/attendance.py" line="184" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="165" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="177" />
         <source>Tap an event that is not void first.</source>
         <translation>请先点按一条未作废的记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="174" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="167" />
         <source>Void event</source>
         <translation>作废记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="175" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="168" />
         <source>Why is the check-in of {name} at {time} wrong?</source>
         <translation>{time} {name} 的签到为什么有误？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="188" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="181" />
         <source>Reassign event</source>
         <translation>更改记录的人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="189" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="182" />
         <source>Who really checked in at {time}?</source>
         <translation>{time} 实际签到的是谁？</translation>
     </message>
