@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
+from sqlalchemy import create_engine, text
+
 from kiosk.context import AppContext, Overrides
+from kiosk.store.db import normalise_url
 from kiosk.vision.image_io import read_image
 
 
@@ -26,3 +31,21 @@ def enroll(store, gallery, pipeline, png: Path, name: str) -> int:
     if gallery is not None:
         gallery.add(tid, pid, face.embedding)
     return pid
+
+
+def fresh_postgres() -> str:
+    """The URL of the test PostgreSQL server (``bash test.sh`` starts one), emptied."""
+    url = os.environ.get("KIOSK_TEST_POSTGRES_URL")
+    if not url:
+        pytest.fail("KIOSK_TEST_POSTGRES_URL is not set: run the suite through `bash test.sh`, "
+                    "which starts a PostgreSQL server")
+    engine = create_engine(normalise_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def empty_database(kind: str, tmp_path: Path) -> str:
+    """The URL of an empty database of ``kind`` ("sqlite": a new file in ``tmp_path``, or "postgres")."""
+    return f"sqlite:///{tmp_path / 'kiosk.sqlite3'}" if kind == "sqlite" else fresh_postgres()

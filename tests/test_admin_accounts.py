@@ -3,14 +3,14 @@ the one-time setup code, and the upgrade of the old shared PIN (real SQLite file
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from kiosk_helpers import empty_database
+from sqlalchemy import text
 
 from kiosk.admin.accounts import (
     MAX_DELAY_S,
@@ -23,7 +23,6 @@ from kiosk.admin.accounts import (
 )
 from kiosk.admin.pin import hash_pin
 from kiosk.store import Store
-from kiosk.store.db import normalise_url
 from kiosk.store.migrations import V1_SQLITE_DDL
 from kiosk.store.schema import SCHEMA_VERSION
 
@@ -40,17 +39,7 @@ class Clock:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = Store.open(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
-    else:
-        url = os.environ.get("KIOSK_TEST_POSTGRES_URL")
-        if not url:
-            pytest.fail("KIOSK_TEST_POSTGRES_URL is not set: run the suite through `bash test.sh`")
-        engine = create_engine(normalise_url(url))
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-        s = Store.open(url)
+    s = Store.open(empty_database(request.param, tmp_path))
     yield s
     s.close()
 

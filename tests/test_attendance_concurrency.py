@@ -5,7 +5,6 @@ deleted person is never recorded; kiosks starting together on an empty database 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import race_helpers
+from kiosk_helpers import empty_database, fresh_postgres
 from sqlalchemy import create_engine, text
 
 from kiosk.attendance.policy import POLICIES, AttendancePolicy, AttendanceRecorder, Outcome
@@ -28,22 +28,10 @@ ROUNDS = 50
 COOLDOWN_S = 60.0
 
 
-def _fresh_postgres() -> str:
-    url = os.environ.get("KIOSK_TEST_POSTGRES_URL")
-    if not url:
-        pytest.fail("KIOSK_TEST_POSTGRES_URL is not set: run the suite through `bash test.sh`, "
-                    "which starts a PostgreSQL server")
-    engine = create_engine(normalise_url(url))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def empty_db(request, tmp_path: Path) -> str:
     """The URL of an empty database: a new SQLite file, or the test PostgreSQL server emptied."""
-    return f"sqlite:///{tmp_path / 'kiosk.sqlite3'}" if request.param == "sqlite" else _fresh_postgres()
+    return empty_database(request.param, tmp_path)
 
 
 def _period_starts(policy: str) -> list[datetime]:
@@ -91,7 +79,7 @@ def test_two_kiosks_at_the_same_instant_record_exactly_once_per_period(empty_db:
 @pytest.mark.postgres
 def test_two_kiosks_record_once_on_a_server_defaulting_to_repeatable_read() -> None:
     # A snapshot taken before the person's lock is granted would miss the other kiosk's event.
-    url = _fresh_postgres()
+    url = fresh_postgres()
     url += ("&" if "?" in url else "?") + "options=-c%20default_transaction_isolation%3Drepeatable%5C%20read"
     _race(url, "cooldown")
 
@@ -117,7 +105,7 @@ def test_a_deactivated_or_deleted_person_is_not_recorded(empty_db: str) -> None:
 
 @pytest.mark.postgres
 def test_postgres_a_person_deleted_while_the_kiosk_decides_is_refused() -> None:
-    url = _fresh_postgres()
+    url = fresh_postgres()
     store = Store.open(url)
     engine = create_engine(normalise_url(url))
     try:
@@ -150,7 +138,7 @@ def _record_within(rec: AttendanceRecorder, person_id: int, seconds: float) -> O
 
 @pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_a_locked_database_gives_a_clear_message_and_records_nothing(db: str, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}" if db == "sqlite" else _fresh_postgres()
+    url = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}" if db == "sqlite" else fresh_postgres()
     store = Store.open(url)
     try:
         pid = store.people.add("Ada")
@@ -182,7 +170,7 @@ def test_a_locked_database_gives_a_clear_message_and_records_nothing(db: str, tm
 
 @pytest.mark.postgres
 def test_postgres_holds_up_only_decisions_for_the_same_person() -> None:
-    url = _fresh_postgres()
+    url = fresh_postgres()
     front, back = Store.open(url), Store.open(url)
     try:
         ada, bob = front.people.add("Ada"), front.people.add("Bob")

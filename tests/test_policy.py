@@ -3,38 +3,22 @@ restarts and two kiosks sharing a database."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from kiosk_helpers import empty_database
 
 from kiosk.attendance.policy import AttendancePolicy, AttendanceRecorder, default_kiosk_id
 from kiosk.store import Store
-from kiosk.store.db import normalise_url
 
 T0 = datetime(2025, 3, 10, 8, 59).astimezone()  # local morning
-
-
-def _url(kind: str, tmp_path: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
-    url = os.environ.get("KIOSK_TEST_POSTGRES_URL")
-    if not url:
-        pytest.fail("KIOSK_TEST_POSTGRES_URL is not set: run the suite through `bash test.sh`, "
-                    "which starts a PostgreSQL server")
-    engine = create_engine(normalise_url(url))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    return url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path: Path) -> str:
     """A fresh database: a SQLite file, or the test PostgreSQL server."""
-    return _url(request.param, tmp_path)
+    return empty_database(request.param, tmp_path)
 
 
 @pytest.fixture()

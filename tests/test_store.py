@@ -9,34 +9,18 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from sqlalchemy import create_engine, text
+from kiosk_helpers import empty_database
 
 from kiosk.errors import StoreError
 from kiosk.store import Store, TemplateIn
-from kiosk.store.db import normalise_url
 from kiosk.store.migrations import V1_SQLITE_DDL
 from kiosk.store.schema import SCHEMA_VERSION
 from kiosk.vision.types import FaceQuality
 
 
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(normalise_url(url))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = Store.open(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
-    else:
-        url = os.environ.get("KIOSK_TEST_POSTGRES_URL")
-        if not url:
-            pytest.fail("KIOSK_TEST_POSTGRES_URL is not set: run the suite through `bash test.sh`, "
-                        "which starts a PostgreSQL server")
-        _reset_postgres(url)
-        s = Store.open(url)
+    s = Store.open(empty_database(request.param, tmp_path))
     yield s
     s.close()
 
