@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kiosk.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,7 @@ class LivenessConfig:
     mode: str = "off"
     passive_threshold: float = 0.35
     strict_threshold: float = 0.3
-    strict_parallax: float = 0.036
+    strict_relief: float = 0.036
     strict_window_s: float = 0.9
 
 
@@ -280,7 +283,7 @@ _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("ui", "welcome_seconds"): (0.5, 60),
     ("liveness", "passive_threshold"): (0.0, 1.0),
     ("liveness", "strict_threshold"): (0.0, 1.0),
-    ("liveness", "strict_parallax"): (0.0, 1.0),
+    ("liveness", "strict_relief"): (0.0, 1.0),
     ("liveness", "strict_window_s"): (0.2, 5.0),
 }
 
@@ -311,6 +314,14 @@ def _coerce(section: str, key: str, value: Any, default: Any, where: str) -> Any
     return value
 
 
+# Keys an older kiosk wrote that mean nothing now: a config holding one still loads, with a warning
+# that says what took its place (its value is not carried over: the meaning changed).
+RETIRED_KEYS: dict[tuple[str, str], str] = {
+    ("liveness", "strict_parallax"): "strict mode now judges the relief (nose x face-texture parallax): "
+                                     "set [liveness] strict_relief instead (default 0.036); the old value is ignored",
+}
+
+
 def config_from_dict(raw: dict[str, Any], where: str = "config") -> Config:
     """Build a Config from parsed TOML, refusing unknown sections/keys and bad values by name."""
     sections: dict[str, Any] = {}
@@ -327,6 +338,9 @@ def config_from_dict(raw: dict[str, Any], where: str = "config") -> Config:
         if not isinstance(given, dict):
             raise ConfigError(f"{where}: [{f.name}] must be a table")
         known = {sf.name: getattr(section_cls, sf.name) for sf in dataclasses.fields(section_cls)}
+        for key in [k for k in given if (f.name, k) in RETIRED_KEYS]:
+            log.warning("%s: [%s] %s: %s", where, f.name, key, RETIRED_KEYS[(f.name, key)])
+            given = {k: v for k, v in given.items() if k != key}
         unknown = set(given) - set(known)
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) in [{f.name}]: {', '.join(sorted(unknown))} "
@@ -405,7 +419,7 @@ keep_backup = false     # keep the encrypted backup a schema upgrade makes (else
 mode = "off"            # off | passive (anti-spoofing networks decide) | strict (networks and head motion)
 passive_threshold = 0.35  # passive: least mean P(real) of the networks over a track
 strict_threshold = 0.3    # strict: least mean P(real) of the networks
-strict_parallax = 0.036   # strict: least relief, nose x face-texture parallax (inter-ocular distances), of a live head
+strict_relief = 0.036   # strict: least relief, nose x face-texture parallax (inter-ocular distances), of a live head
 strict_window_s = 0.9     # strict: a track not shown live by then is judged an attack
 
 [logging]

@@ -22,7 +22,7 @@ from kiosk.vision.types import Detection
 
 CLIP = "short_hamilton_clip.mp4"
 FAS_FILES = ("2.7_80x80_MiniFASNetV2.onnx", "4_0_0_80x80_MiniFASNetV1SE.onnx")
-STRICT_RELIEF = LivenessSettings().strict_parallax
+STRICT_RELIEF = LivenessSettings().strict_relief
 
 
 @pytest.fixture(scope="module")
@@ -314,6 +314,15 @@ def test_config_section_and_precedence(tmp_path) -> None:
     assert ModeSource(None, "off", settings.get)() == "passive"  # the admin's setting over the config
     assert ModeSource("strict", "off", settings.get)() == "strict"  # --liveness over both
     assert ModeSource(None, "off", {}.get)() == "off"
+
+
+def test_a_config_with_the_old_nose_parallax_key_still_loads_and_says_what_replaced_it(caplog) -> None:
+    from kiosk.config import config_from_dict
+
+    with caplog.at_level("WARNING", logger="kiosk.config"):
+        cfg = config_from_dict({"liveness": {"mode": "strict", "strict_parallax": 0.07}}, where="site.toml")
+    assert cfg.liveness.strict_relief == STRICT_RELIEF  # the old value meant something else: not carried over
+    assert "site.toml: [liveness] strict_parallax" in caplog.text and "strict_relief" in caplog.text
 
 
 def test_spoof_log_and_retention(tmp_path, monkeypatch) -> None:

@@ -258,7 +258,7 @@ class LivenessEvalResult:
             "bona_fide": sum(j.label == "bona_fide" for j in items),
             "passive": {"apcer": round(pa, 4), "bpcer": round(pb, 4), "threshold": s.passive_threshold},
             "strict": {"apcer": round(sa, 4), "bpcer": round(sb, 4), "threshold": s.strict_threshold,
-                       "parallax_threshold": s.strict_parallax, "window_s": s.strict_window_s,
+                       "relief_threshold": s.strict_relief, "window_s": s.strict_window_s,
                        "bona_fide_decided_s_median": round(statistics.median(live_bona), 3) if live_bona else None,
                        "bona_fide_decided_s_max": round(max(live_bona), 3) if live_bona else None},
             # The bona fide windows of the second half of each video only (thresholds are chosen on the first
@@ -328,7 +328,7 @@ def plot(result: LivenessEvalResult, path: Path) -> None:
         ("networks: mean P(real) over the window", [j.net_mean for j in result.judged], (0.0, 1.0),
          [(s.passive_threshold, "passive"), (s.strict_threshold, "strict")]),
         ("motion cue: relief, nose x texture parallax (IOD)", [j.relief for j in result.judged], (0.0, 0.15),
-         [(s.strict_parallax, "strict")]),
+         [(s.strict_relief, "strict")]),
     ]
     labels = [j.label for j in result.judged]
     pw = (W - 3 * pad) // 2

@@ -23,7 +23,7 @@ Modes (``[liveness] mode``, ``--liveness``, the admin setting):
   (the face moved about the picture a lot and its nose never left the plane). Without network files
   only that veto remains.
 * ``strict``: both must say live: the networks' mean at least ``strict_threshold`` *and* the motion
-  cue's relief at least ``strict_parallax``. A track is live as soon as both hold, from
+  cue's relief at least ``strict_relief``. A track is live as soon as both hold, from
   ``strict_min_s`` (0.4 s) after its first frame on (a person who moves is greeted without waiting
   longer); otherwise it is judged an attack ``strict_window_s`` after its
   first frame, so the decision comes within a second. The planar veto of passive is not used: it
@@ -66,7 +66,7 @@ TEXTURE_MAX_LAG_S = 0.5
 TEXTURE_EVERY_S = 0.1
 # Texture pairs the motion cue needs before it says anything.
 MIN_TEXTURE_PAIRS = 2
-# strict's least relief (the config's ``strict_parallax``), chosen on a development draw of the eval set that
+# strict's least relief (the config's ``strict_relief``), chosen on a development draw of the eval set that
 # shares no LFW person and no stretch of video with the draw the README reports (kiosk.eval.liveness).
 STRICT_RELIEF = 0.036
 
@@ -76,7 +76,7 @@ class LivenessSettings:
     """Thresholds of the two modes (``[liveness]`` in the config; defaults from ``kiosk eval liveness``).
 
     passive_threshold / strict_threshold: least mean P(real) of the networks.
-    strict_parallax: least relief of a live head in strict mode: the geometric mean of the nose's
+    strict_relief: least relief of a live head in strict mode: the geometric mean of the nose's
     parallax and the texture's (inter-ocular distances; kiosk.vision.planarity.relief).
     strict_window_s: strict judges a track that has not shown both cues live by then an attack.
     strict_min_s: strict says live no sooner than this after the track's first frame: the texture's
@@ -90,7 +90,7 @@ class LivenessSettings:
     mode: str = "off"
     passive_threshold: float = 0.35
     strict_threshold: float = 0.3
-    strict_parallax: float = STRICT_RELIEF
+    strict_relief: float = STRICT_RELIEF
     strict_window_s: float = 0.9
     strict_min_s: float = 0.4
     min_scores: int = 2
@@ -102,7 +102,7 @@ class LivenessSettings:
     def from_config(cls, lc: LivenessConfig, mode: str | None = None) -> LivenessSettings:
         """Settings from the config's [liveness] section (``mode`` overrides its mode)."""
         return cls(mode=mode or lc.mode, passive_threshold=lc.passive_threshold,
-                   strict_threshold=lc.strict_threshold, strict_parallax=lc.strict_parallax,
+                   strict_threshold=lc.strict_threshold, strict_relief=lc.strict_relief,
                    strict_window_s=lc.strict_window_s)
 
 
@@ -228,7 +228,7 @@ class TrackEvidence:
             base = verdict = replace(base, texture=tex, relief=fig)
             nets_live = not nets or (len(self.scores) >= s.min_scores and score is not None
                                      and score >= s.strict_threshold)
-            motion_live = (n >= s.min_frames and fig >= s.strict_parallax
+            motion_live = (n >= s.min_frames and fig >= s.strict_relief
                            and now - self.first_time >= s.strict_min_s - 1e-6)
             due = final or now - self.first_time >= s.strict_window_s - 1e-6
             if nets_live and motion_live:
