@@ -231,7 +231,7 @@ class AppContext:
             for model_id in result.from_models:
                 if model_id not in left:
                     path = self._index_path(model_id)
-                    with persist.files_lock(path):
+                    with persist.files_turn(path):
                         persist.discard(path)
         if self.reembed_report is not None:
             self.reembed_report(result)

@@ -58,3 +58,20 @@ def test_two_processes_saving_one_index_take_turns(tmp_path) -> None:
     g = Gallery(_source(), "m", 64, threshold=0.5, index_path=path)
     g.ready()
     assert g.size == 39
+
+
+def test_files_that_cannot_be_locked_are_still_used(tmp_path, caplog) -> None:
+    # Where no lock file can be made (read-only media; here a folder squats on its name) the gallery
+    # still loads and saves, with a warning, instead of failing to start.
+    path = tmp_path / "gallery.usearch"
+    path.with_name(path.name + ".lock").mkdir()
+    g = Gallery(_source(), "m", 64, threshold=0.5, index_path=path)
+    with caplog.at_level("WARNING", logger="kiosk.gallery.persist"):
+        g.ready()
+        g.source.add(500, np.ones(64, np.float32))  # type: ignore[attr-defined]
+        g.sync()
+        assert g.flush()
+    assert "cannot lock the gallery files" in caplog.text
+    again = Gallery(_source(), "m", 64, threshold=0.5, index_path=path)
+    again.ready()
+    assert again.size == 39

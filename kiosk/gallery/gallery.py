@@ -284,7 +284,7 @@ class Gallery:
     def _load_saved(self, index_path: Path) -> TemplateIndex | None:
         """The saved index, or None (none yet, or unusable: its files are removed and it is rebuilt)."""
         try:
-            with persist.files_lock(index_path):  # not while another process replaces the files
+            with persist.files_turn(index_path):  # not while another process replaces the files
                 try:
                     return TemplateIndex.load(self.params, index_path, self.cipher)
                 except persist.GalleryFileError as exc:
@@ -303,7 +303,7 @@ class Gallery:
         long (logged: the database is the truth, the next save or start catches up)."""
         try:
             # The file lock first: a search must never wait for another process's turn.
-            with persist.files_lock(index_path):
+            with persist.files_turn(index_path):
                 if under_search_lock:  # a search never runs while the graph is written
                     with self._lock:
                         index.save(index_path, self.cipher)

@@ -34,11 +34,12 @@ import logging
 import os
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from kiosk.gallery import file_buffers
 from kiosk.store.crypto import DataCipher, DecryptError
@@ -103,6 +104,26 @@ def files_lock(index_path: Path, timeout_s: float = LOCK_TIMEOUT_S) -> FileLock:
     It is an OS lock (released if the holder dies); the lock file itself stays and holds nothing.
     """
     return FileLock(str(index_path.with_name(index_path.name + ".lock")), timeout=timeout_s)
+
+
+@contextlib.contextmanager
+def files_turn(index_path: Path) -> Iterator[None]:
+    """Hold :func:`files_lock` for the block (filelock.Timeout after LOCK_TIMEOUT_S). A folder where no lock
+    file can be made (read-only media) is used without one, with a warning: reading it is still safe
+    for a single kiosk, and a save there fails on its own with a clear error."""
+    lock = files_lock(index_path)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise
+    except OSError as exc:
+        log.warning("cannot lock the gallery files (%s): using them without taking turns", exc)
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def sidecar_path(index_path: Path) -> Path:
