@@ -230,9 +230,7 @@ class AppContext:
             left = self.store.templates.count_by_model()
             for model_id in result.from_models:
                 if model_id not in left:
-                    path = self._index_path(model_id)
-                    with persist.files_turn(path):
-                        persist.discard(path)
+                    persist.retire(self._index_path(model_id))
         if self.reembed_report is not None:
             self.reembed_report(result)
         else:

@@ -293,12 +293,9 @@ def test_kill_9_in_the_middle_of_a_move_then_the_next_start_finishes_it(old_db, 
 
 @pytest.mark.postgres
 def test_two_kiosks_moving_one_postgres_database_at_once_move_each_template_once(old_db, tmp_path):
-    from test_store import _reset_postgres
+    from kiosk_helpers import fresh_postgres
 
-    url = os.environ.get("KIOSK_TEST_POSTGRES_URL")
-    if not url:
-        pytest.fail("KIOSK_TEST_POSTGRES_URL is not set: run the suite through `bash test.sh`")
-    _reset_postgres(url)
+    url = fresh_postgres()
     with Store.open(f"sqlite:///{old_db}") as src, Store.open(url) as dst:
         ids, pids = src.gallery_source.gallery_keys(OLD_MODEL)
         vectors = src.gallery_source.gallery_vectors(OLD_MODEL, ids)

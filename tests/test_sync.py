@@ -35,16 +35,9 @@ WITHIN_S = 2.0
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
-    from test_store import _reset_postgres
+    from kiosk_helpers import empty_database
 
-    url = os.environ.get("KIOSK_TEST_POSTGRES_URL")
-    if not url:
-        pytest.fail("KIOSK_TEST_POSTGRES_URL is not set: run the suite through `bash test.sh`, "
-                    "which starts a PostgreSQL server")
-    _reset_postgres(url)
-    return url
+    return empty_database(request.param, tmp_path)
 
 
 def tpl(seed: int, model: str = MODEL) -> TemplateIn:
@@ -136,13 +129,12 @@ def test_a_watcher_wakes_when_another_connection_commits(db_url) -> None:
 def test_without_listen_the_feed_falls_back_to_polling(tmp_path) -> None:
     """PostgreSQL: the LISTEN connection cut by the server (or never possible): changes still arrive, by
     polling the counter, within 2 s."""
+    from kiosk_helpers import fresh_postgres
     from sqlalchemy import text
-    from test_store import _reset_postgres
 
     from kiosk.store.feed import PostgresWatcher
 
-    url = os.environ["KIOSK_TEST_POSTGRES_URL"]
-    _reset_postgres(url)
+    url = fresh_postgres()
     writer, reader = Store.open(url), Store.open(url)
     gallery = Gallery(reader.gallery_source, MODEL, 128, threshold=0.5)
     gallery.ready()

@@ -126,6 +126,14 @@ def files_turn(index_path: Path) -> Iterator[None]:
         lock.release()
 
 
+def retire(index_path: Path) -> None:
+    """Remove every file of a gallery no longer used (its embedder's templates all moved), lock file too."""
+    with files_turn(index_path):
+        discard(index_path)
+    with contextlib.suppress(OSError):
+        index_path.with_name(index_path.name + ".lock").unlink()
+
+
 def sidecar_path(index_path: Path) -> Path:
     """The sidecar (commit point) of the gallery named ``index_path``."""
     return index_path.with_name(index_path.name + ".meta.npz")
