@@ -165,6 +165,27 @@ def test_inno_setup_script_installs_the_bundle_with_start_menu_and_autostart() -
         assert entry.get("Tasks", "startmenu") in tasks | {"desktopicon", "shareddata"}
 
 
+def test_the_shared_data_folder_is_not_open_to_every_local_user() -> None:
+    # Faces, templates and the data key live there (issue: "the Windows installer lets every local user
+    # modify the data folder").
+    iss = parse_iss(WINDOWS / "kiosk.iss")
+    text = (WINDOWS / "kiosk.iss").read_text()
+    assert "users-modify" not in text and "everyone" not in text.lower().replace("everyone's", "")
+    group = re.search(r'#define KioskGroup "([^"]+)"', text).group(1)
+    run = [iss_entry(r) for r in iss["Run"]]
+    acl = next(r for r in run if r["Filename"].endswith("icacls.exe"))
+    params = acl["Parameters"]
+    # inherited entries (ProgramData lets every user create files) removed; admins, SYSTEM, the group only
+    assert "/inheritance:r" in params and "/grant:r" in params and acl["Tasks"] == "shareddata"
+    grants = re.findall(r'("{1,2}[^"]+"{1,2}|\S+):\(OI\)\(CI\)(\w)', params)
+    assert sorted((who.strip('"'), right) for who, right in grants) == sorted(
+        [("*S-1-5-32-544", "F"), ("*S-1-5-18", "F"), ("{#KioskGroup}", "M")])
+    made = next(r for r in run if r["Filename"].endswith("net.exe"))
+    assert "localgroup" in made["Parameters"] and "{#KioskGroup}" in made["Parameters"]
+    assert run.index(made) < run.index(acl)  # the group exists before it is granted anything
+    assert group in (WINDOWS / "README.md").read_text()
+
+
 def test_pyinstaller_spec_and_entry_are_valid_python() -> None:
     for path in (ROOT / "installer" / "kiosk.spec", ROOT / "installer" / "kiosk_main.py"):
         ast.parse(path.read_text(encoding="utf-8"), str(path))

@@ -17,6 +17,9 @@
 #define AppName "Face Kiosk"
 #define GuiExe "kiosk-gui.exe"
 #define CliExe "kiosk.exe"
+; The local group whose members may read and change the shared data folder (faces, templates, the data
+; key): the kiosk's own account goes in it, nobody else needs to.
+#define KioskGroup "Face Kiosk Users"
 
 [Setup]
 ; AppId identifies the product for upgrades and uninstall: never change it between versions.
@@ -63,8 +66,10 @@ Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs 
 Source: "README.md"; DestDir: "{app}\docs"; DestName: "windows-kiosk-mode.md"; Flags: ignoreversion
 
 [Dirs]
-; Writable by the (non-admin) kiosk account: the database and logs live here.
-Name: "{commonappdata}\{#AppName}"; Permissions: users-modify; Tasks: shareddata
+; Biometric data and its key live here: not open to every local user. The folder is made here and its
+; access list replaced in [Run]: Administrators and SYSTEM full control, the kiosk group modify,
+; nothing inherited from ProgramData (which lets every user create files there).
+Name: "{commonappdata}\{#AppName}"; Tasks: shareddata
 
 [Registry]
 ; KIOSK_HOME for every account, so the kiosk user and an admin running `kiosk doctor` see the same data.
@@ -80,5 +85,9 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#GuiExe}"; WorkingDir: "{app
 Name: "{autostartup}\{#AppName}"; Filename: "{app}\{#GuiExe}"; WorkingDir: "{app}"; Tasks: autostart
 
 [Run]
+; net exits non-zero when the group exists already (an upgrade): harmless, Inno goes on.
+Filename: "{sys}\net.exe"; Parameters: "localgroup ""{#KioskGroup}"" /add /comment:""Accounts that run the face kiosk (may use its data folder)"""; Flags: runhidden; StatusMsg: "Creating the group {#KioskGroup}..."; Tasks: shareddata
+; *S-1-5-32-544 = Administrators, *S-1-5-18 = SYSTEM (by SID: the names differ by language).
+Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\{#AppName}"" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F ""{#KioskGroup}:(OI)(CI)M"" /T /Q"; Flags: runhidden; StatusMsg: "Restricting the data folder..."; Tasks: shareddata
 Filename: "{cmd}"; Parameters: "/k ""{app}\{#CliExe}"" doctor"; WorkingDir: "{app}"; Description: "Check this PC now (kiosk doctor)"; Flags: postinstall nowait skipifsilent
 Filename: "{app}\{#GuiExe}"; WorkingDir: "{app}"; Description: "Start the kiosk now"; Flags: postinstall nowait skipifsilent unchecked
