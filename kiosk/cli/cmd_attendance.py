@@ -4,6 +4,7 @@ person). Corrections keep the original visible to admins and are audited with th
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import date
 
 from kiosk.attendance.export import local_range, parse_day
@@ -70,27 +71,24 @@ def _require_event(ctx: AppContext, event_id: int) -> EventInfo:
     return event
 
 
-def cmd_void(ctx: AppContext, args: argparse.Namespace) -> int:
-    """Void one event."""
+def _correct(ctx: AppContext, args: argparse.Namespace, change: Callable[[str], EventInfo]) -> int:
+    """Check the event exists and the account may correct it, apply ``change(actor)``, print the result."""
     _require_event(ctx, args.id)
-    actor = acting_account(ctx.store, args, "correct")
-    event = ctx.attendance_ledger.void(args.id, args.reason, actor)
+    event = change(acting_account(ctx.store, args, "correct"))
     if args.json:
         emit_json({"event": event.to_json()})
     else:
         print(_line(event))
     return 0
+
+
+def cmd_void(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Void one event."""
+    return _correct(ctx, args, lambda actor: ctx.attendance_ledger.void(args.id, args.reason, actor))
 
 
 def cmd_reassign(ctx: AppContext, args: argparse.Namespace) -> int:
     """Reassign one event to another person."""
-    _require_event(ctx, args.id)
-    actor = acting_account(ctx.store, args, "correct")
-    event = ctx.attendance_ledger.reassign(args.id, args.person, actor)
-    if args.json:
-        emit_json({"event": event.to_json()})
-    else:
-        print(_line(event))
-    return 0
+    return _correct(ctx, args, lambda actor: ctx.attendance_ledger.reassign(args.id, args.person, actor))
 
 
