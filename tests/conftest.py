@@ -127,3 +127,19 @@ def model_dir() -> Path:
 def video_dir() -> Path:
     """The Hamilton clip and the two reference portraits."""
     return VIDEO
+
+
+@pytest.fixture(scope="module")
+def clip_frames(video_dir: Path) -> list:
+    """Every frame of the Hamilton clip, decoded once per test module (BGR, as the camera gives them)."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(video_dir / "short_hamilton_clip.mp4"))
+    frames = []
+    while True:
+        ok, img = cap.read()
+        if not ok:
+            break
+        frames.append(img)
+    cap.release()
+    return frames

@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-import cv2
 import pytest
 from kiosk_helpers import enroll, make_context
-
-CLIP = "short_hamilton_clip.mp4"
-
-
-@pytest.fixture(scope="module")
-def clip_frames(video_dir) -> list:
-    cap = cv2.VideoCapture(str(video_dir / CLIP))
-    frames = []
-    while True:
-        ok, img = cap.read()
-        if not ok:
-            break
-        frames.append(img)
-    cap.release()
-    return frames
 
 
 @pytest.fixture()

@@ -17,22 +17,8 @@ from kiosk.errors import ConfigError
 from kiosk.vision.image_io import read_image
 from kiosk.vision.types import Detection
 
-CLIP = "short_hamilton_clip.mp4"
 FPS = 29.97
 RULE_OFF = StrangerRule(min_face=0.0, max_yaw_deg=90.0, dwell_s=0.0)  # every unknown track, as before the rule
-
-
-@pytest.fixture(scope="module")
-def clip_frames(video_dir) -> list[np.ndarray]:
-    cap = cv2.VideoCapture(str(video_dir / CLIP))
-    frames = []
-    while True:
-        ok, img = cap.read()
-        if not ok:
-            break
-        frames.append(img)
-    cap.release()
-    return frames
 
 
 @pytest.fixture()
