@@ -132,14 +132,6 @@ def video_dir() -> Path:
 @pytest.fixture(scope="module")
 def clip_frames(video_dir: Path) -> list:
     """Every frame of the Hamilton clip, decoded once per test module (BGR, as the camera gives them)."""
-    import cv2
+    from kiosk.eval.liveness_set import read_video
 
-    cap = cv2.VideoCapture(str(video_dir / "short_hamilton_clip.mp4"))
-    frames = []
-    while True:
-        ok, img = cap.read()
-        if not ok:
-            break
-        frames.append(img)
-    cap.release()
-    return frames
+    return read_video(video_dir / "short_hamilton_clip.mp4")
