@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from admin_helpers import admin_services
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from kiosk.admin.accounts import Accounts
@@ -122,6 +122,54 @@ def test_first_start_needs_the_setup_code_then_account_and_pin_open_the_panel(qt
     audit = [(a.actor, a.action) for a in admin_ctx.store.audit.latest()]
     assert audit[:4] == [("Mina", "admin_logout"), ("Mina", "admin_login"), ("Mina", "admin_logout"),
                          ("Mina", "setup_done")]
+
+
+def test_the_login_dialog_fits_the_screen_with_every_account_and_every_key_in_full(qtbot, admin_ctx) -> None:
+    """Stacked, the account list and the keypad did not fit a short screen: Qt squeezed the list to one row
+    and the keypad's rows into each other. Side by side, every name and every key shows in full."""
+    clock = Clock()
+    accounts = Accounts(admin_ctx.store, clock)
+    for name, role in (("Mina", "admin"), ("Ola", "enroller"), ("Kai", "viewer")):
+        accounts.add(name, role, "135790")
+    _window, admin = _controller(qtbot, admin_ctx, clock)
+    dialog = admin.open_admin()
+    qtbot.waitExposed(dialog)
+    free = dialog.screen().availableGeometry()
+    assert dialog.height() <= free.height()
+    rows = [dialog.account_list.visualItemRect(dialog.account_list.item(i)) for i in range(3)]
+    assert all(dialog.account_list.viewport().rect().contains(r) for r in rows), rows
+    keys = [b.geometry() for b in dialog.keypad.buttons.values()]
+    assert all(k.height() >= 80 and dialog.keypad.rect().contains(k) for k in keys), keys
+    assert not any(a.intersects(b) for i, a in enumerate(keys) for b in keys[i + 1:])
+    cancel = dialog.cancel_button
+    assert dialog.rect().contains(QRect(cancel.mapTo(dialog, QPoint(0, 0)), cancel.size()))
+
+
+def test_first_start_with_a_usb_keyboard_enter_means_ok(qtbot, admin_ctx) -> None:
+    """Code, name and PIN typed on a keyboard, each ended with Enter, create the first admin (Enter used to
+    press Cancel, the only button that could take the focus)."""
+    from PySide6.QtWidgets import QApplication
+
+    clock = Clock()
+    _window, admin = _controller(qtbot, admin_ctx, clock)
+    dialog = admin.open_admin()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    code = Accounts(admin_ctx.store, clock).new_setup_code()
+
+    def type_then_enter(text: str) -> None:
+        # Where a keyboard's keys go: the focused widget, else the active window.
+        qtbot.keyClicks(QApplication.focusWidget() or QApplication.activeWindow(), text)
+        qtbot.keyClick(QApplication.focusWidget() or QApplication.activeWindow(), Qt.Key.Key_Return)
+
+    type_then_enter(code)
+    assert dialog.isVisible() and dialog.stage == "name"
+    type_then_enter("Mina")
+    assert dialog.stage == "new" and dialog.account == "Mina"
+    type_then_enter("135790")
+    type_then_enter("135790")
+    assert admin.accounts.names() == ["Mina"]
 
 
 def test_wrong_pins_lock_one_account_and_a_new_controller_stays_locked(qtbot, admin_ctx) -> None:

@@ -53,6 +53,18 @@ def role_text(role: str) -> str:
     return words.get(role, role)
 
 
+def fit_to_screen(dialog: QWidget) -> None:
+    """Size a dialog to what its content asks for, up to its screen's free area.
+
+    Qt sizes a top-level window whose text wraps to at most 2/3 of the screen. On a 1280×800 touch
+    panel that squeezed the PIN keypad's rows into each other and cut off its last row.
+    """
+    dialog.ensurePolished()
+    free = dialog.screen().availableGeometry()
+    hint = dialog.sizeHint().expandedTo(dialog.minimumSizeHint())
+    dialog.resize(min(hint.width(), free.width()), min(hint.height(), free.height()))
+
+
 def set_role(widget: QWidget, role: str) -> QWidget:
     """Give a widget a style role (primary, danger, nav, key, big, thumb, title, hint, error)."""
     widget.setProperty("role", role)

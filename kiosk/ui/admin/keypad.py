@@ -14,6 +14,7 @@ from typing import Literal
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -34,7 +35,7 @@ from kiosk.admin.accounts import (
     validate_account_pin,
     validate_name,
 )
-from kiosk.ui.admin.common import TOUCH_STYLE, set_role
+from kiosk.ui.admin.common import TOUCH_STYLE, fit_to_screen, set_role
 
 
 class Keypad(QWidget):
@@ -94,7 +95,7 @@ class PinDialog(QDialog):
         # Big rows to tap: names, not a drop-down, so a finger finds its account at once.
         self.account_list = QListWidget(self)
         self.account_list.setStyleSheet("QListWidget { font-size: 24px; } QListWidget::item { min-height: 56px; }")
-        self.account_list.setMaximumHeight(200)
+        self.account_list.setMinimumSize(320, 180)
         self.account_list.currentTextChanged.connect(self._account_chosen)
         self.name_edit = QLineEdit("admin", self)
         self.name_edit.setPlaceholderText(self.tr("Account name"))
@@ -110,21 +111,34 @@ class PinDialog(QDialog):
         self.keypad.digit.connect(self.press)
         self.keypad.erase.connect(self.erase)
         self.keypad.ok.connect(self.submit)
-        cancel = QPushButton(self.tr("Cancel"), self)
-        cancel.clicked.connect(self.reject)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.clicked.connect(self.reject)
+        # With a USB keyboard, Enter means OK and Escape cancels. As the only focusable button on the
+        # code step, Cancel took the focus and Enter "clicked" it, throwing away a typed setup code.
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
-        bottom.addWidget(cancel)
-        layout = QVBoxLayout(self)
-        layout.setSpacing(14)
-        layout.addWidget(self.title)
-        layout.addWidget(self.account_list)
-        layout.addWidget(self.name_edit)
-        layout.addWidget(self.next_button)
-        layout.addWidget(self.dots)
-        layout.addWidget(self.message)
-        layout.addWidget(self.keypad)
-        layout.addLayout(bottom)
+        bottom.addWidget(self.cancel_button)
+        # Who and what on one side, the keypad on the other: on a landscape panel (1280×800) the two
+        # stacked did not fit, and the account list shrank to one row. A portrait screen stacks them.
+        words = QVBoxLayout()
+        words.setSpacing(14)
+        words.addWidget(self.title)
+        words.addWidget(self.account_list, 1)
+        words.addWidget(self.name_edit)
+        words.addWidget(self.next_button)
+        words.addWidget(self.message)
+        words.addStretch(0)
+        keys = QVBoxLayout()
+        keys.setSpacing(14)
+        keys.addWidget(self.dots)
+        keys.addWidget(self.keypad)
+        keys.addLayout(bottom)
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setSpacing(28)
+        self._layout.addLayout(words, 1)
+        self._layout.addLayout(keys)
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._refresh_lock)
@@ -135,6 +149,16 @@ class PinDialog(QDialog):
                 self.account_list.setCurrentRow(0)
         self._refresh_stage()
         self._refresh_dots()
+
+    def setVisible(self, visible: bool) -> None:
+        # Sized before Qt places it, so that it is centred with its real size.
+        if visible and not self.isVisible():
+            free = self.screen().availableGeometry()
+            portrait = free.height() > free.width()
+            self._layout.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                                      else QBoxLayout.Direction.LeftToRight)
+            fit_to_screen(self)
+        super().setVisible(visible)
 
     # -- input --------------------------------------------------------------------------------------
     def choose(self, name: str) -> None:
@@ -271,6 +295,9 @@ class PinDialog(QDialog):
         self.next_button.setVisible(naming)
         self.keypad.setVisible(not naming)
         self.dots.setVisible(not naming)
+        if naming and not self.name_edit.hasFocus():
+            self.name_edit.setFocus()
+            self.name_edit.selectAll()  # typing replaces the suggested name
         if self.stage == "pin":
             self.title.setText(self.tr("Tap your name, then enter your PIN"))
             self._refresh_lock()
@@ -286,7 +313,11 @@ class PinDialog(QDialog):
             self.title.setText(self.tr("Enter the same PIN again"))
 
     def _refresh_dots(self) -> None:
-        self.dots.setText("●" * len(self._pin) if self._pin else "–" * MIN_DIGITS)
+        # The setup code has a fixed length: its empty places show how many digits are still to type.
+        if self.stage == "code":
+            self.dots.setText("●" * len(self._pin) + "–" * (SETUP_CODE_DIGITS - len(self._pin)))
+        else:
+            self.dots.setText("●" * len(self._pin) if self._pin else "–" * MIN_DIGITS)
 
     def _account_chosen(self, _name: str) -> None:
         if self.stage == "pin":
