@@ -147,7 +147,8 @@ def test_the_login_dialog_fits_the_screen_with_every_account_and_every_key_in_fu
 
 def test_first_start_with_a_usb_keyboard_enter_means_ok(qtbot, admin_ctx) -> None:
     """Code, name and PIN typed on a keyboard, each ended with Enter, create the first admin (Enter used to
-    press Cancel, the only button that could take the focus)."""
+    press Cancel, the only button that could take the focus); at the next login the arrow keys choose the
+    account and the digits reach the PIN (the focused account list used to take them as a name search)."""
     from PySide6.QtWidgets import QApplication
 
     clock = Clock()
@@ -170,6 +171,21 @@ def test_first_start_with_a_usb_keyboard_enter_means_ok(qtbot, admin_ctx) -> Non
     type_then_enter("135790")
     type_then_enter("135790")
     assert admin.accounts.names() == ["Mina"]
+    # The next login: the list does not swallow the digits, Down picks the second account.
+    admin.panel.reject()
+    qtbot.waitUntil(lambda: admin.panel is None)
+    admin.accounts.add("Ola", "viewer", "246802")
+    dialog = admin.open_admin()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert dialog.mode == "login"
+    for _ in range(2):
+        qtbot.keyClick(QApplication.focusWidget() or QApplication.activeWindow(), Qt.Key.Key_Down)
+    assert dialog.account_list.currentItem().text() == "Ola"
+    type_then_enter("246802")
+    qtbot.waitUntil(lambda: admin.panel is not None)
+    assert admin.panel.actor == "Ola"
 
 
 def test_wrong_pins_lock_one_account_and_a_new_controller_stays_locked(qtbot, admin_ctx) -> None:

@@ -96,6 +96,9 @@ class PinDialog(QDialog):
         self.account_list = QListWidget(self)
         self.account_list.setStyleSheet("QListWidget { font-size: 24px; } QListWidget::item { min-height: 56px; }")
         self.account_list.setMinimumSize(320, 180)
+        # Digits typed on a USB keyboard are the PIN: a focused list would take them as a search for a
+        # name. Up and Down still choose the account (keyPressEvent).
+        self.account_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.account_list.currentTextChanged.connect(self._account_chosen)
         self.name_edit = QLineEdit("admin", self)
         self.name_edit.setPlaceholderText(self.tr("Account name"))
@@ -197,6 +200,10 @@ class PinDialog(QDialog):
             self.erase()
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.submit()
+        elif self.stage == "pin" and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.account_list.count():
+            step = -1 if event.key() == Qt.Key.Key_Up else 1
+            row = min(max(self.account_list.currentRow() + step, 0), self.account_list.count() - 1)
+            self.account_list.setCurrentRow(row)
         else:
             super().keyPressEvent(event)
 
