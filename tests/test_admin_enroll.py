@@ -129,12 +129,15 @@ def test_enroll_lin_from_the_clip_then_identify_his_portrait(qtbot, tmp_path, pi
     dialog = _open_dialog(qtbot, ctx, clip_feed)
     qtbot.waitUntil(lambda: len(dialog.shots) >= 3, timeout=180_000)
     assert all(b.icon().isNull() is False for b in dialog.thumbs[:len(dialog.shots)])  # thumbnails shown
+    # Enough shots: the line under them says what Save still waits for.
+    assert "Type the name" in dialog.progress_label.text() and not dialog.save_button.isEnabled()
     qtbot.keyClicks(dialog.name_edit, "Lin-Manuel Miranda")
     dialog.external_edit.setText("E-1001")
     dialog.group_edit.setCurrentText("Cast")
     assert not dialog.save_button.isEnabled()  # consent first
+    assert "Tick the consent box" in dialog.progress_label.text()
     dialog.consent_box.click()
-    assert dialog.save_button.isEnabled()
+    assert dialog.save_button.isEnabled() and "You can save now" in dialog.progress_label.text()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.worker is None  # the analysis thread is gone

@@ -3,42 +3,42 @@
 <context>
     <name />
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="135" />
+        <location filename="../../kiosk/ui/admin/common.py" line="147" />
         <source>First and last name</source>
         <translation>姓と名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="137" />
+        <location filename="../../kiosk/ui/admin/common.py" line="149" />
         <source>Employee number (optional)</source>
         <translation>社員番号（任意）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="141" />
+        <location filename="../../kiosk/ui/admin/common.py" line="153" />
         <source>The person agreed to be enrolled</source>
         <translation>本人が登録に同意しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="145" />
+        <location filename="../../kiosk/ui/admin/common.py" line="157" />
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="146" />
+        <location filename="../../kiosk/ui/admin/common.py" line="158" />
         <source>Employee no.</source>
         <translation>社員番号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="147" />
+        <location filename="../../kiosk/ui/admin/common.py" line="159" />
         <source>Group</source>
         <translation>グループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="148" />
+        <location filename="../../kiosk/ui/admin/common.py" line="160" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="150" />
+        <location filename="../../kiosk/ui/admin/common.py" line="162" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -272,72 +272,82 @@
         <translation>新規登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="232" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="233" />
         <source>The face check failed: {error}</source>
         <translation>顔の確認に失敗しました: {error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="237" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
         <source>Look at the camera</source>
         <translation>カメラを見てください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
         <source>Only one person, please</source>
         <translation>1人ずつお願いします</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
         <source>Move closer</source>
         <translation>もう少し近づいてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
         <source>Face the camera</source>
         <translation>カメラの方を向いてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
         <source>Too dark</source>
         <translation>暗すぎます</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
         <source>Too bright</source>
         <translation>明るすぎます</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
         <source>Hold still</source>
         <translation>そのまま動かないでください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
         <source>That looks like someone else. Tap Start over to enroll another person</source>
         <translation>別の人のようです。別の人を登録するには「やり直す」をタップしてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="246" />
         <source>Good. Now turn your head slightly</source>
         <translation>いいですね。少しだけ顔の向きを変えてください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="246" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="247" />
         <source>Got it!</source>
         <translation>撮影しました！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="247" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="248" />
         <source>All shots taken</source>
         <translation>撮影が完了しました</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="264" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="269" />
         <source>Shots: {n} of {max} (at least {min} needed)</source>
         <translation>撮影: {n} / {max}（{min} 枚以上必要）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="266" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="271" />
+        <source>Shots: {n} of {max}. Type the name, then Save</source>
+        <translation>撮影: {n} / {max}。名前を入力して「保存」を押してください</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="273" />
+        <source>Shots: {n} of {max}. Tick the consent box, then Save</source>
+        <translation>撮影: {n} / {max}。同意欄にチェックして「保存」を押してください</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="275" />
         <source>Shots: {n} of {max}. You can save now</source>
         <translation>撮影: {n} / {max}。保存できます</translation>
     </message>
@@ -541,12 +551,12 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="54" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="55" />
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="62" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="63" />
         <source>Delete</source>
         <translation>削除</translation>
     </message>
@@ -811,12 +821,12 @@
 <context>
     <name>PersonFormMixin</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="159" />
+        <location filename="../../kiosk/ui/admin/common.py" line="171" />
         <source>Enroll anyway</source>
         <translation>このまま登録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="159" />
+        <location filename="../../kiosk/ui/admin/common.py" line="171" />
         <source>Go back</source>
         <translation>戻る</translation>
     </message>
@@ -852,87 +862,87 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="90" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="91" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="100" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="104" />
         <source>Account name</source>
         <translation>アカウント名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="101" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="105" />
         <source>Next</source>
         <translation>次へ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="113" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="117" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="198" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="229" />
         <source>Tap your account name first.</source>
         <translation>先にアカウント名をタップしてください。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="208" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="239" />
         <source>Please choose a new PIN of at least {min} digits.</source>
         <translation>{min} 桁以上の新しい PIN を設定してください。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="215" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="246" />
         <source>Wrong PIN.</source>
         <translation>PIN が違います。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="225" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="256" />
         <source>Wrong or expired setup code. Run “kiosk admin setup” on this computer for a new one.</source>
         <translation>セットアップコードが違うか期限切れです。このコンピューターで「kiosk admin setup」を実行して新しいコードを取得してください。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="232" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="263" />
         <source>Letters, digits, spaces and . @ - _ only, please.</source>
         <translation>文字、数字、スペース、. @ - _ のみ使用できます。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="275" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="309" />
         <source>Tap your name, then enter your PIN</source>
         <translation>名前をタップして PIN を入力してください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="278" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="312" />
         <source>First start: enter the setup code that “kiosk admin setup” shows on this computer</source>
         <translation>初回起動：このコンピューターで「kiosk admin setup」が表示するセットアップコードを入力してください</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="281" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="315" />
         <source>Name of the first admin account</source>
         <translation>最初の管理者アカウントの名前</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="283" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="317" />
         <source>Choose a PIN for {name} ({min}–{max} digits)</source>
         <translation>{name} の PIN を設定（{min}～{max} 桁）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="308" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="346" />
         <source>Too many wrong PINs. {name} is locked for {m}:{s:02d}.</source>
         <translation>PIN の誤りが多すぎます。{name} は {m}:{s:02d} の間ロックされます。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="242" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="273" />
         <source>The PIN must have {min} to {max} digits.</source>
         <translation>PIN は {min}〜{max} 桁の数字にしてください。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="252" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="283" />
         <source>The two PINs differ. Please start again.</source>
         <translation>2回の PIN が一致しません。最初からやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="286" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="320" />
         <source>Enter the same PIN again</source>
         <translation>同じ PIN をもう一度入力</translation>
     </message>
@@ -1256,12 +1266,12 @@
 <context>
     <name>dialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="108" />
+        <location filename="../../kiosk/ui/admin/common.py" line="120" />
         <source>This face matches {name} ({similarity:.2f}). Enroll anyway?</source>
         <translation>この顔は {name} さん（{similarity:.2f}）と一致します。このまま登録しますか？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="110" />
+        <location filename="../../kiosk/ui/admin/common.py" line="122" />
         <source>Already enrolled?</source>
         <translation>登録済みではありませんか？</translation>
     </message>

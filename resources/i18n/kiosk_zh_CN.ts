@@ -3,42 +3,42 @@
 <context>
     <name />
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="135" />
+        <location filename="../../kiosk/ui/admin/common.py" line="147" />
         <source>First and last name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="137" />
+        <location filename="../../kiosk/ui/admin/common.py" line="149" />
         <source>Employee number (optional)</source>
         <translation>工号（可选）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="141" />
+        <location filename="../../kiosk/ui/admin/common.py" line="153" />
         <source>The person agreed to be enrolled</source>
         <translation>本人已同意登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="145" />
+        <location filename="../../kiosk/ui/admin/common.py" line="157" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="146" />
+        <location filename="../../kiosk/ui/admin/common.py" line="158" />
         <source>Employee no.</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="147" />
+        <location filename="../../kiosk/ui/admin/common.py" line="159" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="148" />
+        <location filename="../../kiosk/ui/admin/common.py" line="160" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="150" />
+        <location filename="../../kiosk/ui/admin/common.py" line="162" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -272,72 +272,82 @@
         <translation>新人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="232" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="233" />
         <source>The face check failed: {error}</source>
         <translation>人脸检查失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="237" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
         <source>Look at the camera</source>
         <translation>请看摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="238" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
         <source>Only one person, please</source>
         <translation>请一次一人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="239" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
         <source>Move closer</source>
         <translation>请再靠近一些</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="240" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
         <source>Face the camera</source>
         <translation>请正对摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="241" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
         <source>Too dark</source>
         <translation>太暗了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="242" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
         <source>Too bright</source>
         <translation>太亮了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="243" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
         <source>Hold still</source>
         <translation>请保持不动</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="244" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
         <source>That looks like someone else. Tap Start over to enroll another person</source>
         <translation>看起来是另一个人。要登记其他人，请点按“重新开始”</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="245" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="246" />
         <source>Good. Now turn your head slightly</source>
         <translation>很好。请稍微转一下头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="246" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="247" />
         <source>Got it!</source>
         <translation>拍好了！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="247" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="248" />
         <source>All shots taken</source>
         <translation>照片已拍完</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="264" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="269" />
         <source>Shots: {n} of {max} (at least {min} needed)</source>
         <translation>已拍：{n} / {max}（至少需要 {min} 张）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="266" />
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="271" />
+        <source>Shots: {n} of {max}. Type the name, then Save</source>
+        <translation>已拍：{n} / {max}。请输入姓名，然后点“保存”</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="273" />
+        <source>Shots: {n} of {max}. Tick the consent box, then Save</source>
+        <translation>已拍：{n} / {max}。请勾选同意框，然后点“保存”</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/enroll_dialog.py" line="275" />
         <source>Shots: {n} of {max}. You can save now</source>
         <translation>已拍：{n} / {max}。现在可以保存</translation>
     </message>
@@ -541,12 +551,12 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="54" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="55" />
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="62" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="63" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -811,12 +821,12 @@
 <context>
     <name>PersonFormMixin</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="159" />
+        <location filename="../../kiosk/ui/admin/common.py" line="171" />
         <source>Enroll anyway</source>
         <translation>仍然登记</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="159" />
+        <location filename="../../kiosk/ui/admin/common.py" line="171" />
         <source>Go back</source>
         <translation>返回</translation>
     </message>
@@ -852,87 +862,87 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="90" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="91" />
         <source>Admin</source>
         <translation>管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="100" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="104" />
         <source>Account name</source>
         <translation>账户名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="101" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="105" />
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="113" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="117" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="198" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="229" />
         <source>Tap your account name first.</source>
         <translation>请先点按您的账户名。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="208" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="239" />
         <source>Please choose a new PIN of at least {min} digits.</source>
         <translation>请设置至少 {min} 位的新 PIN。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="215" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="246" />
         <source>Wrong PIN.</source>
         <translation>PIN 错误。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="225" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="256" />
         <source>Wrong or expired setup code. Run “kiosk admin setup” on this computer for a new one.</source>
         <translation>设置码错误或已过期。请在这台电脑上运行“kiosk admin setup”获取新的设置码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="232" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="263" />
         <source>Letters, digits, spaces and . @ - _ only, please.</source>
         <translation>只能使用字母、数字、空格和 . @ - _。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="275" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="309" />
         <source>Tap your name, then enter your PIN</source>
         <translation>请点按您的名字，然后输入 PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="278" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="312" />
         <source>First start: enter the setup code that “kiosk admin setup” shows on this computer</source>
         <translation>首次启动：请输入在这台电脑上运行“kiosk admin setup”显示的设置码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="281" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="315" />
         <source>Name of the first admin account</source>
         <translation>第一个管理员账户的名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="283" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="317" />
         <source>Choose a PIN for {name} ({min}–{max} digits)</source>
         <translation>为 {name} 设置 PIN（{min}–{max} 位）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="308" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="346" />
         <source>Too many wrong PINs. {name} is locked for {m}:{s:02d}.</source>
         <translation>PIN 错误次数过多。{name} 已锁定 {m}:{s:02d}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="242" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="273" />
         <source>The PIN must have {min} to {max} digits.</source>
         <translation>PIN 必须为 {min} 到 {max} 位数字。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="252" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="283" />
         <source>The two PINs differ. Please start again.</source>
         <translation>两次输入的 PIN 不一致。请重新开始。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/keypad.py" line="286" />
+        <location filename="../../kiosk/ui/admin/keypad.py" line="320" />
         <source>Enter the same PIN again</source>
         <translation>再次输入相同的 PIN</translation>
     </message>
@@ -1256,12 +1266,12 @@
 <context>
     <name>dialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="108" />
+        <location filename="../../kiosk/ui/admin/common.py" line="120" />
         <source>This face matches {name} ({similarity:.2f}). Enroll anyway?</source>
         <translation>此人脸与 {name}（{similarity:.2f}）匹配。仍要登记吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/common.py" line="110" />
+        <location filename="../../kiosk/ui/admin/common.py" line="122" />
         <source>Already enrolled?</source>
         <translation>是否已登记？</translation>
     </message>

@@ -200,6 +200,7 @@ class EnrollDialog(PersonFormMixin, QDialog):
 
         for sig in (self.name_edit.textChanged, self.consent_box.toggled):
             sig.connect(self._refresh_buttons)
+            sig.connect(self._show_progress)
         collector = ShotCollector(enroller.pipeline, threshold, self.rules)
         self.worker = EnrollWorker(collector, self)
         self.worker.analysed.connect(self._on_analysed)
@@ -259,9 +260,17 @@ class EnrollDialog(PersonFormMixin, QDialog):
             pm = jpeg_pixmap(shots[i].crop_jpeg, THUMB_PX) if i < len(shots) else None
             b.setIcon(QIcon(pm) if pm is not None else QIcon())
             b.setEnabled(pm is not None)
-        n, lo, hi = len(shots), self.rules.min_shots, self.rules.max_shots
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        # With enough shots, say what still keeps Save grey rather than "you can save" beside a grey button.
+        n, lo, hi = len(self.shots), self.rules.min_shots, self.rules.max_shots
         if n < lo:
             text = self.tr("Shots: {n} of {max} (at least {min} needed)").format(n=n, max=hi, min=lo)
+        elif not self.name_edit.text().strip():
+            text = self.tr("Shots: {n} of {max}. Type the name, then Save").format(n=n, max=hi)
+        elif not self.consent_box.isChecked():
+            text = self.tr("Shots: {n} of {max}. Tick the consent box, then Save").format(n=n, max=hi)
         else:
             text = self.tr("Shots: {n} of {max}. You can save now").format(n=n, max=hi)
         self.progress_label.setText(text)
