@@ -5,7 +5,8 @@
 # Models come from ../shared/models unless KIOSK_MODEL_DIR or --model-dir says otherwise.
 # On Linux the window's Qt needs system libraries a fresh Debian/Ubuntu lacks (the list:
 # resources/linux/qt-xcb-packages.txt): run as root, this installs the missing ones with apt-get;
-# otherwise it prints the one `sudo apt-get install ...` command and stops.
+# otherwise it prints the one `sudo apt-get install ...` command and stops. A Japanese or Chinese system
+# also gets a CJK font (fonts-noto-cjk) the same way; without one the window shows English.
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON="${PYTHON:-python3}"
@@ -32,6 +33,19 @@ if [ "$(uname -s)" = Linux ]; then
       echo "Commands without a window work meanwhile, e.g. $VENV/bin/kiosk doctor" >&2
       exit 1
     fi
+  fi
+  # Japanese or Chinese (the system's language) needs a CJK font a fresh machine lacks: without one
+  # the window shows English rather than empty boxes (kiosk/fonts.py).
+  FONT="$("$VENV/bin/python" -m kiosk.fonts missing)"
+  if [ -n "$FONT" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "run.sh: installing a font for your language: $FONT" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$FONT" >&2 \
+      || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+             --no-install-recommends "$FONT" >&2; } || true
+    FONT="$("$VENV/bin/python" -m kiosk.fonts missing)"
+  fi
+  if [ -n "$FONT" ]; then
+    echo "run.sh: no font for your language is installed, so the kiosk shows English; to fix: sudo apt-get install -y $FONT" >&2
   fi
 fi
 if [ -z "${KIOSK_MODEL_DIR:-}" ] && [ -d ../shared/models ]; then

@@ -15,7 +15,7 @@ export KIOSK_SHARED="${KIOSK_SHARED:-$(cd .. && pwd)/shared}"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 # The window's tests on real X servers and the doctor's Qt check need Qt's system libraries
 # (resources/linux/qt-xcb-packages.txt), Xvfb (an X server without a window manager, like a bare
-# `xinit` kiosk), Xtigervnc (an X server xrandr can resize), xwininfo and xrandr. As root they are
+# `xinit` kiosk), Xtigervnc (an X server xrandr can resize), xwininfo, xrandr and a CJK font. As root they are
 # installed when missing (a fresh machine, CI); otherwise those tests skip or say what to install.
 if [ "$(uname -s)" = Linux ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   NEED="$("$VENV/bin/python" -m kiosk.qtdeps missing)"
@@ -23,6 +23,8 @@ if [ "$(uname -s)" = Linux ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/n
   command -v Xtigervnc >/dev/null || NEED="$NEED tigervnc-standalone-server"
   command -v xwininfo >/dev/null || NEED="$NEED x11-utils"
   command -v xrandr >/dev/null || NEED="$NEED x11-xserver-utils"
+  # The Japanese and Chinese screens are tested with a real CJK font (tests/test_fonts.py).
+  NEED="$NEED $("$VENV/bin/python" -m kiosk.fonts missing ja)"
   if [ -n "${NEED// /}" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from kiosk import __version__, paths, qtdeps
+from kiosk import __version__, fonts, paths, qtdeps
 from kiosk.errors import ModelError
 from kiosk.store import Store
 from kiosk.store.crypto import DataKeyError
@@ -479,6 +479,27 @@ def check_qt_libs(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
     # offscreen, wayland, ...: this process does not load xcb, but the kiosk on an X screen would fail.
     return CheckResult("qt_libs", WARN, f"{detail}: fine for QT_QPA_PLATFORM={qpa}, but the window cannot open "
                        "on an X11 screen", " | ".join(fixes), data)
+
+
+def check_fonts(ctx: DoctorContext, opts: DoctorOptions) -> CheckResult:
+    """A font for the window's language is installed (Japanese and Chinese need a CJK font).
+
+    Without one the window shows English rather than empty boxes; this says which package brings the
+    language back. The language is the config's ``[ui] language``, else the system's locale.
+    """
+    language = ctx.config.ui.language or fonts.system_language()
+    data: dict[str, Any] = {"language": language}
+    if language not in fonts.SCRIPTS:
+        return CheckResult("fonts", OK, f"the window's language ({language}) needs no extra font", "", data)
+    families = fonts.font_families(language)
+    data["families"] = families
+    if families is None:
+        return CheckResult("fonts", OK, f"cannot ask fontconfig on {platform.system()}: the system's own fonts "
+                           f"are used for {language}", "", data)
+    if families:
+        return CheckResult("fonts", OK, f"{len(families)} font(s) for {language}, e.g. {families[0]}", "", data)
+    return CheckResult("fonts", WARN, f"no font for {language} is installed: the window shows English instead",
+                       f"sudo apt-get install -y {fonts.FONT_PACKAGE}", data)
 
 
 # --- cameras -------------------------------------------------------------------------------------
@@ -1007,6 +1028,7 @@ CHECKS: dict[str, Callable[[DoctorContext, DoctorOptions], CheckResult]] = {
     "disk": check_disk,
     "window": check_window,
     "qt_libs": check_qt_libs,
+    "fonts": check_fonts,
     "cameras": check_cameras,
     "models": check_models,
     "liveness": check_liveness,

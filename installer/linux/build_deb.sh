@@ -42,6 +42,7 @@ Version: $VERSION
 Architecture: $ARCH
 Maintainer: Face Kiosk project <kiosk@localhost>
 Depends: cage, libc6 (>= $GLIBC), adduser, $QT_DEPS
+Recommends: fonts-noto-cjk
 Section: misc
 Priority: optional
 Installed-Size: $(du -sk "$PKG" | cut -f1)

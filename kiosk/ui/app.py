@@ -63,14 +63,14 @@ def run_window(ctx: AppContext, source: str | None, windowed: bool) -> int:
 
     from kiosk.camera.sources import open_source
     from kiosk.ui.fullscreen import show_full_screen
-    from kiosk.ui.i18n import install_translator, pick_language
+    from kiosk.ui.i18n import install_translator, pick_language, readable_language
     from kiosk.ui.reembed_screen import move_templates_first
 
     cfg = ctx.config
     frame_source = open_source(source or cfg.camera.source, cfg.camera)  # a bad --source fails before any window
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Face check-in kiosk")
-    install_translator(app, pick_language(cfg.ui.language))
+    install_translator(app, readable_language(pick_language(cfg.ui.language)))
     fullscreen = cfg.ui.fullscreen and not windowed
     # Templates of another embedder (after a model update) move behind a progress screen, off the UI thread.
     if not move_templates_first(ctx, fullscreen):

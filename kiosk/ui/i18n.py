@@ -5,13 +5,18 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtGui import QFontDatabase
 
 from kiosk import paths
+from kiosk.fonts import FONT_PACKAGE
 
 log = logging.getLogger(__name__)
 
 # Languages shipped in resources/i18n (English is the source text and needs no file).
 SHIPPED = ("ja", "zh_CN")
+# The script each needs a font for: a fresh Debian has none for either (kiosk.fonts).
+WRITING_SYSTEMS = {"ja": QFontDatabase.WritingSystem.Japanese,
+                   "zh_CN": QFontDatabase.WritingSystem.SimplifiedChinese}
 
 
 def pick_language(configured: str = "", system: QLocale | None = None) -> str:
@@ -26,6 +31,20 @@ def pick_language(configured: str = "", system: QLocale | None = None) -> str:
     if lang == "zh":  # Traditional-script locales fall back to English rather than guessing
         return "zh_CN" if loc.script() != QLocale.Script.TraditionalHanScript else "en"
     return lang if lang in SHIPPED else "en"
+
+
+def readable_language(language: str) -> str:
+    """``language``, or English when no installed font has its script (needs a QGuiApplication).
+
+    Without a CJK font Qt draws Japanese and Chinese text as rows of empty boxes, which helps nobody at
+    the door; English is readable, and the log and ``kiosk doctor`` say which package to install.
+    """
+    system = WRITING_SYSTEMS.get(language)
+    if system is None or QFontDatabase.families(system):
+        return language
+    log.warning("no font for %s is installed, so the kiosk shows English; to show %s, install one: "
+                "sudo apt-get install -y %s", language, language, FONT_PACKAGE)
+    return "en"
 
 
 def install_translator(app: QCoreApplication, language: str) -> QTranslator | None:
