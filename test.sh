@@ -24,7 +24,7 @@ if [ "$(uname -s)" = Linux ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/n
   command -v xwininfo >/dev/null || NEED="$NEED x11-utils"
   command -v xrandr >/dev/null || NEED="$NEED x11-xserver-utils"
   # The Japanese and Chinese screens are tested with a real CJK font (tests/test_fonts.py).
-  NEED="$NEED $("$VENV/bin/python" -m kiosk.fonts missing ja)"
+  NEED="$NEED $("$VENV/bin/python" -m kiosk.fonts missing ja zh_CN)"
   if [ -n "${NEED// /}" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2

@@ -121,19 +121,19 @@ def missing_package(language: str) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m kiosk.fonts missing [LANGUAGE]``: print the package the language lacks (default: the
+    """``python -m kiosk.fonts missing [LANGUAGE...]``: print the package the languages lack (default: the
     system's), or nothing; ``families LANGUAGE``: the installed families for it."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] not in ("missing", "families"):
-        print("usage: python -m kiosk.fonts missing [LANGUAGE] | families LANGUAGE", file=sys.stderr)
+        print("usage: python -m kiosk.fonts missing [LANGUAGE...] | families LANGUAGE", file=sys.stderr)
         return 2
-    language = args[1] if len(args) > 1 else system_language()
+    languages = args[1:] or [system_language()]
     if args[0] == "missing":
-        package = missing_package(language)
-        if package:
-            print(package)
+        packages = {p for p in map(missing_package, languages) if p}
+        if packages:
+            print(" ".join(sorted(packages)))
         return 0
-    families = font_families(language)
+    families = font_families(languages[0])
     print("\n".join(families) if families is not None else "(fontconfig cannot be asked here)")
     return 0
 

@@ -52,6 +52,9 @@ def test_with_only_dejavu_japanese_and_chinese_have_no_font(latin_only: Path, mo
                           check=True).stdout.strip() == "fonts-noto-cjk"
     assert subprocess.run(ask, env=dict(env, LANG="en_GB.UTF-8"), capture_output=True, text=True,
                           check=True).stdout.strip() == ""
+    # What test.sh asks: one package for both languages.
+    assert subprocess.run([*ask, "ja", "zh_CN", "en"], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip() == "fonts-noto-cjk"
     # kiosk doctor: a warning with the command that fixes it.
     ctx = SimpleNamespace(config=config_from_dict({"ui": {"language": "ja"}}))
     result = check_fonts(ctx, DoctorOptions())  # type: ignore[arg-type]
