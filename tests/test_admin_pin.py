@@ -291,6 +291,21 @@ def test_an_admin_voids_and_reassigns_in_the_attendance_view(qtbot, admin_ctx) -
     assert ("mina", "event_voided") in audit and ("mina", "event_reassigned") in audit
 
 
+def test_reassigning_with_nobody_else_enrolled_says_so(qtbot, admin_ctx) -> None:
+    from kiosk.ui.admin.attendance import TodayPage
+
+    store = admin_ctx.store
+    ann = store.people.add("Ann")
+    event = store.attendance.record(ann, "door", "in", datetime.now().astimezone(), 0.6).event_id
+    page = TodayPage(admin_ctx.attendance_ledger, admin_ctx.people, actor="mina", can_correct=True)
+    qtbot.addWidget(page)
+    page.show()
+    page.select_event(event)
+    page.ask_reassign()  # returns at once: no empty picker to dismiss
+    assert "Nobody else is enrolled" in page.message.text()
+    assert [a.action for a in store.audit.latest()].count("event_reassigned") == 0
+
+
 def test_an_admin_unlocks_a_locked_account_on_the_privacy_page(qtbot, admin_ctx) -> None:
     from kiosk.ui.admin.privacy import PrivacyPage
 

@@ -355,87 +355,87 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="216" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="219" />
         <source>Export attendance</source>
         <translation>出退勤の書き出し</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="223" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="226" />
         <source>Every event</source>
         <translation>すべての記録</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="224" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="227" />
         <source>One line per person per day</source>
         <translation>1人1日1行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="230" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="233" />
         <source>All groups</source>
         <translation>すべてのグループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="236" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="239" />
         <source>Choose…</source>
         <translation>選択…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="242" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="245" />
         <source>From</source>
         <translation>開始日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="243" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="246" />
         <source>To</source>
         <translation>終了日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="244" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="247" />
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="245" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="248" />
         <source>Group</source>
         <translation>グループ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="246" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="249" />
         <source>File</source>
         <translation>ファイル</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="249" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="252" />
         <source>Export</source>
         <translation>書き出す</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="251" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="254" />
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="258" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="261" />
         <source>Export attendance as CSV (opens in Excel)</source>
         <translation>出退勤を CSV で書き出す（Excel で開けます）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="265" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="268" />
         <source>Save attendance as</source>
         <translation>出退勤の保存先</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="266" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="269" />
         <source>CSV files (*.csv)</source>
         <translation>CSV ファイル (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="276" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="279" />
         <source>Choose a file to write.</source>
         <translation>書き出すファイルを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="285" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="288" />
         <source>Wrote {n} row(s) to {path}</source>
         <translation>{path} に {n} 行を書き出しました</translation>
     </message>
@@ -1241,11 +1241,16 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/attendance.py" line="181" />
+        <source>Nobody else is enrolled: there is no one to move this check-in to.</source>
+        <translation>他に登録されている人がいないため、このチェックインを移す相手がいません。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="184" />
         <source>Reassign event</source>
         <translation>記録の付け替え</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="182" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="185" />
         <source>Who really checked in at {time}?</source>
         <translation>{time} に実際にチェックインしたのは誰ですか？</translation>
     </message>

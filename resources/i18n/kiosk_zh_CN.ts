@@ -355,87 +355,87 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="216" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="219" />
         <source>Export attendance</source>
         <translation>导出考勤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="223" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="226" />
         <source>Every event</source>
         <translation>所有记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="224" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="227" />
         <source>One line per person per day</source>
         <translation>每人每天一行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="230" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="233" />
         <source>All groups</source>
         <translation>所有组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="236" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="239" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="242" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="245" />
         <source>From</source>
         <translation>开始日期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="243" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="246" />
         <source>To</source>
         <translation>结束日期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="244" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="247" />
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="245" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="248" />
         <source>Group</source>
         <translation>组别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="246" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="249" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="249" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="252" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="251" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="254" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="258" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="261" />
         <source>Export attendance as CSV (opens in Excel)</source>
         <translation>将考勤导出为 CSV（可用 Excel 打开）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="265" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="268" />
         <source>Save attendance as</source>
         <translation>考勤保存为</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="266" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="269" />
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="276" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="279" />
         <source>Choose a file to write.</source>
         <translation>请选择要写入的文件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="285" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="288" />
         <source>Wrote {n} row(s) to {path}</source>
         <translation>已将 {n} 行写入 {path}</translation>
     </message>
@@ -1241,11 +1241,16 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/attendance.py" line="181" />
+        <source>Nobody else is enrolled: there is no one to move this check-in to.</source>
+        <translation>没有其他已登记的人：无法把这条签到转给别人。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/attendance.py" line="184" />
         <source>Reassign event</source>
         <translation>更改记录的人员</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/attendance.py" line="182" />
+        <location filename="../../kiosk/ui/admin/attendance.py" line="185" />
         <source>Who really checked in at {time}?</source>
         <translation>{time} 实际签到的是谁？</translation>
     </message>

@@ -177,6 +177,9 @@ class TodayPage(QWidget):
             self._say(self.tr("Tap an event that is not void first."), error=True)
             return
         people = [p for p in self.people.list_people() if p.id != e.person_id]
+        if not people:  # an empty picker would only leave the admin wondering
+            self._say(self.tr("Nobody else is enrolled: there is no one to move this check-in to."), error=True)
+            return
         labels = [f"{p.name} ({p.external_id})" if p.external_id else p.name for p in people]
         label, ok = QInputDialog.getItem(self, self.tr("Reassign event"),
                                          self.tr("Who really checked in at {time}?").format(
